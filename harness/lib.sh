@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers of the lock_stat_lite harness; sourced, never run.
+
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+B=${LSL_BUILD:-$REPO/build}
+SRC=$B/linux
+LOGS=$B/logs
+# Our own files live at their kernel paths under these top-level folders.
+OVERLAY_DIRS="Documentation include kernel lib mm scripts tools"
+VARIANTS="on pv off lockstat"
+JOBS=${JOBS:-$(nproc)}
+
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+export KBUILD_BUILD_TIMESTAMP="2026-01-01"
+export KBUILD_BUILD_USER=lsl KBUILD_BUILD_HOST=lsl
+mkdir -p "$B" "$LOGS"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+warn() { printf '\033[1;33mWARNING: %s\033[0m\n' "$*" >&2; }
+die() { printf '\033[1;31mERROR: %s\033[0m\n' "$*" >&2; exit 1; }
+
+# Config fragments of each variant, merged in this order over tinyconfig.
+variant_fragments()
+{
+	local c=$REPO/configs
+	case $1 in
+	on)		echo "$c/base.config $c/lsl-on.config" ;;
+	pv)		echo "$c/base.config $c/paravirt.config $c/lsl-on.config" ;;
+	off)		echo "$c/base.config $c/lsl-off.config" ;;
+	lockstat)	echo "$c/base.config $c/lockstat.config" ;;
+	*)		die "unknown variant '$1' (one of: $VARIANTS)" ;;
+	esac
+}
+
+out_dir() { echo "$B/out/$1"; }
+
+kmake()
+{
+	make -C "$SRC" CC="ccache gcc" HOSTCC="ccache gcc" -j"$JOBS" "$@"
+}
+
+overlay_files()
+{
+	# shellcheck disable=SC2086
+	git -C "$REPO" ls-files --cached --others --exclude-standard -- $OVERLAY_DIRS
+}

@@ -1,0 +1,921 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lock_stat_lite: lock contention and hold statistics keyed by call site.
+ *
+ * The idea
+ * --------
+ * CONFIG_LOCK_STAT keys its statistics by lock class, which needs lockdep
+ * and a key in every lock.  Here the key is the return address of the lock
+ * call, which the out-of-line lock functions already have: no lock grows by
+ * a byte, and a row of /proc/lock_stat_lite names the code that took the
+ * lock.  All hooks sit behind one static key.
+ *
+ * Data layout
+ * -----------
+ * - A fixed table of call sites, allocated at boot and never resized.  A
+ *   site is claimed with one cmpxchg on its ip; a full neighbourhood counts
+ *   the event as dropped.  The table is only written on slow paths:
+ *   contention, contended release, failed trylock, and sampled acquisitions.
+ * - Per CPU, one small stack of held locks for each context level (task,
+ *   softirq, hardirq, NMI).  An acquire pushes {lock, site, time}; the
+ *   release pops it and so knows the acquire site and the hold time.
+ *   Nothing else is written on an uncontended acquire and release, and
+ *   those writes are CPU local.
+ *
+ * Contexts and the assumptions they rest on
+ * ----------------------------------------
+ * - Spinning locks are held with preemption off, so the holder cannot
+ *   migrate: the acquire and the release run on the same CPU.  A release by
+ *   another task on the same CPU (the runqueue lock handed over in a
+ *   context switch) finds the entry in the same task-level stack.
+ * - A context level is never re-entered on the same CPU while it runs a
+ *   hook (hardirqs do not nest, softirqs do not nest, NMIs do not nest), and
+ *   an interrupt uses the stack of its own level.  So push and pop need no
+ *   atomics and no interrupt masking.
+ * - Locks released out of order leave a hole that is reclaimed when the
+ *   entries above it are popped.  A stack that is full does not record the
+ *   hold; its release then finds nothing and is ignored.
+ * - A release that finds no entry (the lock was taken before the
+ *   statistics were enabled, or by code that was not hooked) is ignored,
+ *   never attributed to another site.  Every enable and every reset bumps a
+ *   generation number: a stack from an older generation counts as empty,
+ *   so an entry pushed before a disable can never match a later release.
+ * - A waiter finds the holder by scanning the other CPUs' stacks for the
+ *   lock address and marks the holder's entry as contended with a cmpxchg.
+ *   That works the same for the queued slow path and for the test-and-set
+ *   loop of virt_spin_lock(), which has no queue bits to look at.  The
+ *   release also looks at the lock word, which covers a waiter that queued
+ *   before the holder's entry was visible.
+ * - The hooks take no lock, allocate nothing, do not sleep and are built
+ *   without ftrace instrumentation.  The only call out is the
+ *   contended_release tracepoint, made after the stack is consistent
+ *   again, so a probe that takes locks nests like any other code.
+ * - Enabling, disabling and reset run in process context under a mutex;
+ *   reset waits for every hook in flight with synchronize_rcu(), because
+ *   the hooks run with preemption disabled.
+ *
+ * Times come from local_clock(): every interval is measured on one CPU
+ * (a waiter measures its own wait; a hold is pushed and popped on one CPU).
+ */
+
+#define pr_fmt(fmt) "lock_stat_lite: " fmt
+
+#include <linux/lock_stat_lite.h>
+#include <linux/spinlock.h>
+#include <linux/rwlock.h>
+#include <linux/percpu.h>
+#include <linux/sched/clock.h>
+#include <linux/kallsyms.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+#include <linux/sysctl.h>
+#include <linux/sort.h>
+#include <linux/hash.h>
+#include <linux/prandom.h>
+#include <linux/irq_work.h>
+#include <linux/workqueue.h>
+#include <linux/mutex.h>
+#include <linux/init.h>
+#include <linux/log2.h>
+#include <linux/ktime.h>
+#include <linux/module.h>
+#include <linux/sections.h>
+#include <asm/sections.h>
+
+#include <trace/events/lock.h>
+
+#define LSL_VERSION		"1.0"
+#define LSL_DEPTH		16
+#define LSL_LEVELS		4
+#define LSL_PROBES		32
+#define LSL_HIST		24
+
+/* Low bits of a held entry's tag; locks are at least 4-byte aligned. */
+#define LSL_TAG_CONTENDED	1UL
+#define LSL_TAG_SAMPLED		2UL
+#define LSL_TAG_FLAGS		(LSL_TAG_CONTENDED | LSL_TAG_SAMPLED)
+
+/* ------------------------------------------------------------------ data */
+
+struct lsl_site {
+	unsigned long		ip;
+	unsigned long		lock;
+	u8			kind;
+	bool			many_locks;
+	atomic64_t		contentions;
+	atomic64_t		wait_total;
+	atomic64_t		wait_max;
+	atomic64_t		trylock_failed;
+	atomic64_t		acquisitions;
+	atomic64_t		contended_releases;
+	atomic64_t		chold_total;
+	atomic64_t		chold_max;
+	atomic64_t		blocked;
+	atomic64_t		holds_sampled;
+	atomic64_t		hold_total;
+	atomic64_t		hold_max;
+	atomic_t		hist[LSL_HIST];
+};
+
+struct lsl_held {
+	unsigned long		tag;
+	unsigned long		site;
+	u64			t_acquire;
+	u32			kind;
+};
+
+struct lsl_level {
+	struct lsl_held		held[LSL_DEPTH];
+	unsigned int		gen;
+	u8			depth;
+	int			countdown;
+	struct rnd_state	rnd;
+};
+
+struct lsl_cpu {
+	struct lsl_level	level[LSL_LEVELS];
+};
+
+DEFINE_STATIC_KEY_FALSE(lock_stat_lite_key);
+EXPORT_SYMBOL(lock_stat_lite_key);
+
+static DEFINE_PER_CPU(struct lsl_cpu, lsl_cpu);
+
+static struct lsl_site *lsl_table;
+static unsigned int lsl_table_bits __ro_after_init =
+	CONFIG_LOCK_STAT_LITE_SITES_SHIFT;
+static unsigned int lsl_sample __ro_after_init = CONFIG_LOCK_STAT_LITE_SAMPLE;
+static bool lsl_boot_enable __initdata;
+
+/* Read on every hooked acquire; written only by lsl_set()/reset. */
+static bool lsl_stats_on __read_mostly;
+static bool lsl_paused __read_mostly;
+static unsigned int lsl_gen __read_mostly = 1;
+
+static atomic_long_t lsl_used;
+static atomic_long_t lsl_dropped;
+static atomic_long_t lsl_untracked;
+static atomic_long_t lsl_unknown_holder;
+static u64 lsl_reset_time;
+static bool lsl_broken;
+static DEFINE_MUTEX(lsl_mutex);
+
+static const char *const lsl_kind_name[LSL_NR_KINDS] = {
+	[LSL_SPIN]	= "spin",
+	[LSL_READ]	= "read",
+	[LSL_WRITE]	= "write",
+};
+
+static void lsl_disable_workfn(struct work_struct *work);
+static DECLARE_WORK(lsl_disable_work, lsl_disable_workfn);
+
+static void lsl_disable_irq_workfn(struct irq_work *w)
+{
+	schedule_work(&lsl_disable_work);
+}
+
+static DEFINE_IRQ_WORK(lsl_disable_irq_work, lsl_disable_irq_workfn);
+
+/*
+ * A bug in the statistics must never take the machine down: stop recording
+ * at once, and drop the static key from process context later.
+ */
+#define LSL_WARN_ON(cond)						\
+({									\
+	bool __c = unlikely(cond);					\
+	if (__c && !READ_ONCE(lsl_broken)) {				\
+		WRITE_ONCE(lsl_broken, true);				\
+		WRITE_ONCE(lsl_stats_on, false);			\
+		irq_work_queue(&lsl_disable_irq_work);			\
+		WARN(1, "lock_stat_lite: %s, disabled\n", #cond);	\
+	}								\
+	__c;								\
+})
+
+/* ------------------------------------------------------------- the table */
+
+static struct lsl_site *lsl_site_get(unsigned long ip, enum lock_stat_lite_kind kind,
+				     void *lock)
+{
+	unsigned long mask = (1UL << lsl_table_bits) - 1;
+	unsigned long h = hash_long(ip, lsl_table_bits);
+	unsigned int i;
+
+	for (i = 0; i < LSL_PROBES; i++) {
+		struct lsl_site *s = &lsl_table[(h + i) & mask];
+		unsigned long cur = READ_ONCE(s->ip);
+
+		if (!cur) {
+			cur = cmpxchg(&s->ip, 0, ip);
+			if (!cur) {
+				WRITE_ONCE(s->kind, kind);
+				WRITE_ONCE(s->lock, (unsigned long)lock);
+				atomic_long_inc(&lsl_used);
+				return s;
+			}
+		}
+		if (cur == ip) {
+			if (lock && READ_ONCE(s->lock) != (unsigned long)lock &&
+			    !READ_ONCE(s->many_locks))
+				WRITE_ONCE(s->many_locks, true);
+			return s;
+		}
+	}
+	atomic_long_inc(&lsl_dropped);
+	return NULL;
+}
+
+static void lsl_max(atomic64_t *max, u64 val)
+{
+	s64 old = atomic64_read(max);
+
+	while ((u64)old < val && !atomic64_try_cmpxchg(max, &old, val))
+		;
+}
+
+/* ------------------------------------------------------------- the hooks */
+
+static __always_inline struct lsl_level *lsl_this_level(void)
+{
+	struct lsl_level *lv;
+	unsigned int gen;
+
+	lv = this_cpu_ptr(&lsl_cpu.level[interrupt_context_level()]);
+	gen = READ_ONCE(lsl_gen);
+	if (unlikely(lv->gen != gen)) {
+		lv->depth = 0;
+		lv->gen = gen;
+	}
+	return lv;
+}
+
+static bool lsl_try(void *lock, enum lock_stat_lite_kind kind)
+{
+	switch (kind) {
+	case LSL_SPIN:
+		return do_raw_spin_trylock(lock);
+	case LSL_READ:
+		return do_raw_read_trylock((rwlock_t *)lock);
+	case LSL_WRITE:
+		return do_raw_write_trylock((rwlock_t *)lock);
+	default:
+		return false;
+	}
+}
+
+static void lsl_acquire(void *lock, enum lock_stat_lite_kind kind)
+{
+	switch (kind) {
+	case LSL_SPIN:
+		do_raw_spin_lock(lock);
+		break;
+	case LSL_READ:
+		do_raw_read_lock((rwlock_t *)lock);
+		break;
+	case LSL_WRITE:
+		do_raw_write_lock((rwlock_t *)lock);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Does the lock word show a waiter?  Called by the holder. */
+static bool lsl_has_waiters(void *lock, enum lock_stat_lite_kind kind)
+{
+	if (kind == LSL_SPIN)
+		return raw_spin_is_contended((raw_spinlock_t *)lock);
+#ifdef CONFIG_QUEUED_RWLOCKS
+	/* The first queued reader or writer spins holding wait_lock. */
+	return arch_spin_is_locked(&((rwlock_t *)lock)->raw_lock.wait_lock);
+#else
+	return false;
+#endif
+}
+
+static u32 lsl_next_interval(struct lsl_level *lv)
+{
+	if (lsl_sample <= 1)
+		return 1;
+	/* Uniform on [1, 2 * rate - 1]: mean rate, never in step with a loop. */
+	return 1 + prandom_u32_state(&lv->rnd) % (2 * lsl_sample - 1);
+}
+
+static void lsl_push(struct lsl_level *lv, void *lock,
+		     enum lock_stat_lite_kind kind, unsigned long ip, u64 now)
+{
+	unsigned long tag = (unsigned long)lock;
+	struct lsl_held *h;
+
+	if (unlikely(lv->depth >= LSL_DEPTH)) {
+		atomic_long_inc(&lsl_untracked);
+		return;
+	}
+	if (--lv->countdown <= 0) {
+		struct lsl_site *s = lsl_site_get(ip, kind, lock);
+
+		lv->countdown = lsl_next_interval(lv);
+		if (s)
+			atomic64_add(lsl_sample, &s->acquisitions);
+		tag |= LSL_TAG_SAMPLED;
+	}
+	h = &lv->held[lv->depth];
+	h->site = ip;
+	h->kind = kind;
+	h->t_acquire = now;
+	/* A waiter that sees the tag must see the site and time with it. */
+	smp_wmb();
+	WRITE_ONCE(h->tag, tag);
+	lv->depth++;
+}
+
+/*
+ * Find the holder of @lock in the other CPUs' stacks and mark its entry, so
+ * that its release is counted as contended even where the lock word has no
+ * waiter bits (virt_spin_lock()).  Slow path only.
+ */
+static struct lsl_held *lsl_find_holder(void *lock, unsigned long *site,
+					u32 *kind)
+{
+	unsigned int gen = READ_ONCE(lsl_gen);
+	int cpu, l, i;
+
+	for_each_online_cpu(cpu) {
+		struct lsl_cpu *c = per_cpu_ptr(&lsl_cpu, cpu);
+
+		for (l = 0; l < LSL_LEVELS; l++) {
+			struct lsl_level *lv = &c->level[l];
+			int depth = READ_ONCE(lv->depth);
+
+			if (READ_ONCE(lv->gen) != gen)
+				continue;
+			for (i = 0; i < depth && i < LSL_DEPTH; i++) {
+				struct lsl_held *h = &lv->held[i];
+				unsigned long tag = READ_ONCE(h->tag);
+
+				if ((tag & ~LSL_TAG_FLAGS) != (unsigned long)lock)
+					continue;
+				smp_rmb();
+				*site = READ_ONCE(h->site);
+				*kind = READ_ONCE(h->kind);
+				/* Fails if the holder popped the entry meanwhile. */
+				if (!(tag & LSL_TAG_CONTENDED) &&
+				    !try_cmpxchg(&h->tag, &tag, tag | LSL_TAG_CONTENDED))
+					continue;
+				return h;
+			}
+		}
+	}
+	return NULL;
+}
+
+static void lsl_record_wait(void *lock, enum lock_stat_lite_kind kind,
+			    unsigned long ip, u64 wait, unsigned long holder,
+			    enum lock_stat_lite_kind hkind)
+{
+	struct lsl_site *s = lsl_site_get(ip, kind, lock);
+
+	if (s) {
+		atomic64_inc(&s->contentions);
+		atomic64_add(wait, &s->wait_total);
+		lsl_max(&s->wait_max, wait);
+		atomic_inc(&s->hist[min_t(int, fls64(wait), LSL_HIST - 1)]);
+	}
+	if (!holder) {
+		atomic_long_inc(&lsl_unknown_holder);
+		return;
+	}
+	s = lsl_site_get(holder, hkind, lock);
+	if (s)
+		atomic64_add(wait, &s->blocked);
+}
+
+/**
+ * __lock_stat_lite_lock() - acquire a lock and record the acquisition
+ * @lock: the raw_spinlock_t or rwlock_t
+ * @kind: which acquisition: spin, read or write
+ * @ip: the call site, the return address of the lock call
+ *
+ * Called by the lock functions instead of LOCK_CONTENDED() while the hooks
+ * are on, after preemption (and interrupts or bottom halves) were disabled
+ * and lockdep was told.  Returns with the lock held.
+ */
+notrace void __lock_stat_lite_lock(void *lock, enum lock_stat_lite_kind kind,
+				   unsigned long ip)
+{
+	unsigned long holder_site = 0;
+	struct lsl_level *lv;
+	u32 hkind = kind;
+	u64 t0, t1;
+
+	if (!READ_ONCE(lsl_stats_on) || READ_ONCE(lsl_paused)) {
+		if (!lsl_try(lock, kind))
+			lsl_acquire(lock, kind);
+		return;
+	}
+	lv = lsl_this_level();
+	if (likely(lsl_try(lock, kind))) {
+		lsl_push(lv, lock, kind, ip, local_clock());
+		return;
+	}
+	t0 = local_clock();
+	if (!lsl_find_holder(lock, &holder_site, &hkind))
+		holder_site = 0;
+	lsl_acquire(lock, kind);
+	t1 = local_clock();
+	lsl_record_wait(lock, kind, ip, t1 - t0, holder_site, hkind);
+	lsl_push(lv, lock, kind, ip, t1);
+}
+EXPORT_SYMBOL(__lock_stat_lite_lock);
+
+/**
+ * __lock_stat_lite_trylock() - record the outcome of a trylock
+ * @lock: the raw_spinlock_t or rwlock_t
+ * @kind: which acquisition: spin, read or write
+ * @acquired: whether the trylock took the lock
+ * @ip: the call site
+ */
+notrace void __lock_stat_lite_trylock(void *lock, enum lock_stat_lite_kind kind,
+				      bool acquired, unsigned long ip)
+{
+	struct lsl_site *s;
+
+	if (!READ_ONCE(lsl_stats_on) || READ_ONCE(lsl_paused))
+		return;
+	if (acquired) {
+		lsl_push(lsl_this_level(), lock, kind, ip, local_clock());
+		return;
+	}
+	s = lsl_site_get(ip, kind, lock);
+	if (s)
+		atomic64_inc(&s->trylock_failed);
+}
+EXPORT_SYMBOL(__lock_stat_lite_trylock);
+
+static void lsl_record_release(struct lsl_held *h, unsigned long tag,
+			       bool contended, void *lock)
+{
+	u64 hold = local_clock() - h->t_acquire;
+	struct lsl_site *s = lsl_site_get(h->site, h->kind, lock);
+
+	if (!s)
+		return;
+	if (contended) {
+		atomic64_inc(&s->contended_releases);
+		atomic64_add(hold, &s->chold_total);
+		lsl_max(&s->chold_max, hold);
+	}
+	if (tag & LSL_TAG_SAMPLED) {
+		atomic64_inc(&s->holds_sampled);
+		atomic64_add(hold, &s->hold_total);
+		lsl_max(&s->hold_max, hold);
+	}
+}
+
+/**
+ * __lock_stat_lite_release() - record a release; call before unlocking
+ * @lock: the raw_spinlock_t or rwlock_t
+ * @kind: which acquisition is released: spin, read or write
+ *
+ * Fires contended_release when the lock word shows waiters, and charges
+ * the hold to the site that acquired it.
+ */
+notrace void __lock_stat_lite_release(void *lock, enum lock_stat_lite_kind kind)
+{
+	bool waiters = lsl_has_waiters(lock, kind);
+	struct lsl_level *lv;
+	unsigned long tag = 0;
+	struct lsl_held *h;
+	int i;
+
+	if (!READ_ONCE(lsl_stats_on) || READ_ONCE(lsl_paused))
+		goto trace;
+	lv = lsl_this_level();
+	for (i = lv->depth - 1; i >= 0; i--) {
+		h = &lv->held[i];
+		tag = READ_ONCE(h->tag);
+		if ((tag & ~LSL_TAG_FLAGS) == (unsigned long)lock)
+			break;
+	}
+	if (i < 0)
+		goto trace;
+	/*
+	 * From here a waiter's cmpxchg fails.  One that marked the entry
+	 * between the read above and this store is missed; the lock word
+	 * still shows it on the queued path.
+	 */
+	WRITE_ONCE(h->tag, 0);
+	if (tag & (LSL_TAG_SAMPLED | LSL_TAG_CONTENDED) || waiters)
+		lsl_record_release(h, tag, waiters || (tag & LSL_TAG_CONTENDED), lock);
+	while (lv->depth && !READ_ONCE(lv->held[lv->depth - 1].tag))
+		lv->depth--;
+trace:
+	if (waiters)
+		trace_contended_release(lock);
+}
+EXPORT_SYMBOL(__lock_stat_lite_release);
+
+/* ---------------------------------------------------------- control */
+
+static void lsl_disable_workfn(struct work_struct *work)
+{
+	lock_stat_lite_set_enabled(false);
+}
+
+/**
+ * lock_stat_lite_enabled() - are the statistics being recorded?
+ *
+ * Return: true while the statistics are on.
+ */
+bool lock_stat_lite_enabled(void)
+{
+	return READ_ONCE(lsl_stats_on);
+}
+EXPORT_SYMBOL_GPL(lock_stat_lite_enabled);
+
+/**
+ * lock_stat_lite_set_enabled() - turn the statistics on or off
+ * @on: the new state
+ *
+ * Process context only.  Holds that were taken while off are ignored at
+ * their release; holds taken before a disable never match after it.
+ *
+ * Return: 0, or -ENOMEM if the table could not be allocated at boot, or
+ * -EIO after an internal error disabled the facility.
+ */
+int lock_stat_lite_set_enabled(bool on)
+{
+	int ret = 0;
+
+	mutex_lock(&lsl_mutex);
+	if (!lsl_table) {
+		ret = -ENOMEM;
+	} else if (on && READ_ONCE(lsl_broken)) {
+		ret = -EIO;
+	} else if (on && !lsl_stats_on) {
+		WRITE_ONCE(lsl_gen, lsl_gen + 1);
+		WRITE_ONCE(lsl_stats_on, true);
+		static_branch_inc(&lock_stat_lite_key);
+	} else if (!on && static_key_enabled(&lock_stat_lite_key) &&
+		   (lsl_stats_on || lsl_broken)) {
+		WRITE_ONCE(lsl_stats_on, false);
+		static_branch_dec(&lock_stat_lite_key);
+	}
+	mutex_unlock(&lsl_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(lock_stat_lite_set_enabled);
+
+/**
+ * lock_stat_lite_reset() - clear every statistic
+ *
+ * Process context only; waits for the hooks in flight to finish.
+ */
+void lock_stat_lite_reset(void)
+{
+	mutex_lock(&lsl_mutex);
+	if (lsl_table) {
+		WRITE_ONCE(lsl_paused, true);
+		synchronize_rcu();
+		memset(lsl_table, 0, sizeof(*lsl_table) << lsl_table_bits);
+		atomic_long_set(&lsl_used, 0);
+		atomic_long_set(&lsl_dropped, 0);
+		atomic_long_set(&lsl_untracked, 0);
+		atomic_long_set(&lsl_unknown_holder, 0);
+		WRITE_ONCE(lsl_gen, lsl_gen + 1);
+		lsl_reset_time = ktime_get_ns();
+		WRITE_ONCE(lsl_paused, false);
+	}
+	mutex_unlock(&lsl_mutex);
+}
+EXPORT_SYMBOL_GPL(lock_stat_lite_reset);
+
+/* contended_release has a probe: the hooks must run to fire it. */
+int lock_stat_lite_trace_reg(void)
+{
+	static_branch_inc(&lock_stat_lite_key);
+	return 0;
+}
+
+void lock_stat_lite_trace_unreg(void)
+{
+	static_branch_dec(&lock_stat_lite_key);
+}
+
+static void lsl_site_read(struct lsl_site *s, struct lock_stat_lite_stats *st)
+{
+	st->contentions = atomic64_read(&s->contentions);
+	st->wait_total = atomic64_read(&s->wait_total);
+	st->wait_max = atomic64_read(&s->wait_max);
+	st->trylock_failed = atomic64_read(&s->trylock_failed);
+	st->acquisitions = atomic64_read(&s->acquisitions);
+	st->contended_releases = atomic64_read(&s->contended_releases);
+	st->chold_total = atomic64_read(&s->chold_total);
+	st->chold_max = atomic64_read(&s->chold_max);
+	st->blocked = atomic64_read(&s->blocked);
+	st->holds_sampled = atomic64_read(&s->holds_sampled);
+	st->hold_total = atomic64_read(&s->hold_total);
+	st->hold_max = atomic64_read(&s->hold_max);
+}
+
+/**
+ * lock_stat_lite_func_stats() - sum the statistics of the sites in a function
+ * @func: any address inside the function whose call sites to sum
+ * @kind: the kind of acquisition to sum
+ * @out: where to store the sums
+ *
+ * For tests and tools that know the function that takes a lock but not the
+ * exact call site.
+ *
+ * Return: the number of sites summed, or -ENOENT if @func is not a known
+ * function.
+ */
+int lock_stat_lite_func_stats(const void *func, enum lock_stat_lite_kind kind,
+			      struct lock_stat_lite_stats *out)
+{
+	unsigned long size, offset, start, i;
+	struct lock_stat_lite_stats st;
+	int n = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!lsl_table ||
+	    !kallsyms_lookup_size_offset((unsigned long)func, &size, &offset))
+		return -ENOENT;
+	start = (unsigned long)func - offset;
+	for (i = 0; i < (1UL << lsl_table_bits); i++) {
+		struct lsl_site *s = &lsl_table[i];
+		unsigned long ip = READ_ONCE(s->ip);
+
+		if (ip <= start || ip > start + size || READ_ONCE(s->kind) != kind)
+			continue;
+		lsl_site_read(s, &st);
+		out->contentions += st.contentions;
+		out->wait_total += st.wait_total;
+		out->wait_max = max(out->wait_max, st.wait_max);
+		out->trylock_failed += st.trylock_failed;
+		out->acquisitions += st.acquisitions;
+		out->contended_releases += st.contended_releases;
+		out->chold_total += st.chold_total;
+		out->chold_max = max(out->chold_max, st.chold_max);
+		out->blocked += st.blocked;
+		out->holds_sampled += st.holds_sampled;
+		out->hold_total += st.hold_total;
+		out->hold_max = max(out->hold_max, st.hold_max);
+		n++;
+	}
+	return n;
+}
+EXPORT_SYMBOL_GPL(lock_stat_lite_func_stats);
+
+/* ------------------------------------------------------------- reporting */
+
+struct lsl_row {
+	unsigned long			ip;
+	unsigned long			lock;
+	u8				kind;
+	bool				many_locks;
+	struct lock_stat_lite_stats	st;
+	u32				hist[LSL_HIST];
+};
+
+struct lsl_snapshot {
+	unsigned long	used, dropped, untracked, unknown_holder;
+	u64		since;
+	bool		on;
+	size_t		nr;
+	struct lsl_row	rows[];
+};
+
+static int lsl_row_cmp(const void *a, const void *b)
+{
+	const struct lsl_row *x = a, *y = b;
+
+	if (x->st.wait_total != y->st.wait_total)
+		return x->st.wait_total < y->st.wait_total ? 1 : -1;
+	if (x->st.blocked != y->st.blocked)
+		return x->st.blocked < y->st.blocked ? 1 : -1;
+	if (x->st.acquisitions != y->st.acquisitions)
+		return x->st.acquisitions < y->st.acquisitions ? 1 : -1;
+	return 0;
+}
+
+static bool lsl_is_static(unsigned long addr)
+{
+	return is_kernel_core_data(addr) || is_module_address(addr);
+}
+
+static void lsl_show_row(struct seq_file *m, struct lsl_row *r)
+{
+	struct lock_stat_lite_stats *st = &r->st;
+	int b, first = 1;
+
+	seq_printf(m, "%-5s %10llu %14llu %12llu %12llu %9llu %12llu %9llu %14llu %12llu %14llu %8llu %12llu %12llu  %pS",
+		   lsl_kind_name[r->kind], st->contentions, st->wait_total,
+		   st->wait_max, st->contentions ? div64_u64(st->wait_total, st->contentions) : 0,
+		   st->trylock_failed, st->acquisitions, st->contended_releases,
+		   st->chold_total, st->chold_max, st->blocked, st->holds_sampled,
+		   st->holds_sampled ? div64_u64(st->hold_total, st->holds_sampled) : 0,
+		   st->hold_max, (void *)r->ip);
+	if (r->lock && !r->many_locks && lsl_is_static(r->lock))
+		seq_printf(m, "  lock=%pS", (void *)r->lock);
+	for (b = 0; b < LSL_HIST; b++) {
+		if (!r->hist[b])
+			continue;
+		seq_printf(m, "%s%d:%u", first ? "  hist=" : ",", b, r->hist[b]);
+		first = 0;
+	}
+	seq_putc(m, '\n');
+}
+
+static int lsl_show(struct seq_file *m, void *v)
+{
+	struct lsl_snapshot *snap = m->private;
+	size_t i;
+
+	seq_puts(m, "lock_stat_lite version " LSL_VERSION "\n");
+	seq_printf(m, "enabled: %d\n", snap->on);
+	seq_printf(m, "sites: %lu used of %lu, %lu events dropped (table full)\n",
+		   snap->used, 1UL << lsl_table_bits, snap->dropped);
+	seq_printf(m, "untracked holds: %lu, waits with unknown holder: %lu\n",
+		   snap->untracked, snap->unknown_holder);
+	seq_printf(m, "acquisitions: sampled, one in %u on average per CPU, scaled by %u\n",
+		   lsl_sample, lsl_sample);
+	seq_printf(m, "since reset: %llu.%03llu s\n", div_u64(snap->since, NSEC_PER_SEC),
+		   div_u64(snap->since, NSEC_PER_MSEC) % 1000);
+	if (snap->dropped)
+		seq_puts(m, "WARNING: the site table is full, some events are not counted\n");
+	seq_puts(m, "# times in ns; acq and holds are sampled; hist=log2(wait ns):count\n");
+	seq_printf(m, "# %-3s %10s %14s %12s %12s %9s %12s %9s %14s %12s %14s %8s %12s %12s  %s\n",
+		   "kind", "con", "wait-total", "wait-max", "wait-avg", "try-fail",
+		   "acq", "con-rel", "chold-total", "chold-max", "blocked",
+		   "holds", "hold-avg", "hold-max", "site");
+	for (i = 0; i < snap->nr; i++)
+		lsl_show_row(m, &snap->rows[i]);
+	return 0;
+}
+
+static int lsl_open(struct inode *inode, struct file *file)
+{
+	unsigned long i, n = 0, size = 1UL << lsl_table_bits;
+	struct lsl_snapshot *snap;
+	int ret;
+
+	if (!lsl_table)
+		return -ENOMEM;
+	snap = kvzalloc(struct_size(snap, rows, size), GFP_KERNEL);
+	if (!snap)
+		return -ENOMEM;
+	for (i = 0; i < size; i++) {
+		struct lsl_site *s = &lsl_table[i];
+		struct lsl_row *r = &snap->rows[n];
+		int b;
+
+		r->ip = READ_ONCE(s->ip);
+		if (!r->ip)
+			continue;
+		r->lock = READ_ONCE(s->lock);
+		r->kind = min_t(u8, READ_ONCE(s->kind), LSL_NR_KINDS - 1);
+		r->many_locks = READ_ONCE(s->many_locks);
+		lsl_site_read(s, &r->st);
+		for (b = 0; b < LSL_HIST; b++)
+			r->hist[b] = atomic_read(&s->hist[b]);
+		n++;
+	}
+	snap->nr = n;
+	snap->on = lock_stat_lite_enabled();
+	snap->used = atomic_long_read(&lsl_used);
+	snap->dropped = atomic_long_read(&lsl_dropped);
+	snap->untracked = atomic_long_read(&lsl_untracked);
+	snap->unknown_holder = atomic_long_read(&lsl_unknown_holder);
+	snap->since = ktime_get_ns() - READ_ONCE(lsl_reset_time);
+	sort(snap->rows, n, sizeof(snap->rows[0]), lsl_row_cmp, NULL);
+	ret = single_open_size(file, lsl_show, snap, 4096 + n * 256);
+	if (ret)
+		kvfree(snap);
+	return ret;
+}
+
+static int lsl_release(struct inode *inode, struct file *file)
+{
+	struct seq_file *m = file->private_data;
+
+	kvfree(m->private);
+	return single_release(inode, file);
+}
+
+static ssize_t lsl_write(struct file *file, const char __user *buf,
+			 size_t count, loff_t *ppos)
+{
+	char c[2];
+
+	/* Exactly "0", with an optional newline, clears everything. */
+	if (count < 1 || count > 2)
+		return -EINVAL;
+	if (copy_from_user(c, buf, count))
+		return -EFAULT;
+	if (c[0] != '0' || (count == 2 && c[1] != '\n'))
+		return -EINVAL;
+	lock_stat_lite_reset();
+	return count;
+}
+
+static const struct proc_ops lsl_proc_ops = {
+	.proc_open	= lsl_open,
+	.proc_read	= seq_read,
+	.proc_lseek	= seq_lseek,
+	.proc_write	= lsl_write,
+	.proc_release	= lsl_release,
+};
+
+static int lsl_sysctl(const struct ctl_table *table, int write, void *buffer,
+		      size_t *lenp, loff_t *ppos)
+{
+	int val = lock_stat_lite_enabled(), ret;
+	struct ctl_table t = *table;
+
+	t.data = &val;
+	ret = proc_dointvec_minmax(&t, write, buffer, lenp, ppos);
+	if (ret || !write)
+		return ret;
+	return lock_stat_lite_set_enabled(val);
+}
+
+static struct ctl_table lsl_sysctls[] = {
+	{
+		.procname	= "lock_stat_lite",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= lsl_sysctl,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_ONE,
+	},
+};
+
+/* ------------------------------------------------------------------ init */
+
+static int __init lsl_setup(char *str)
+{
+	return !kstrtobool(str, &lsl_boot_enable);
+}
+__setup("lock_stat_lite=", lsl_setup);
+
+static int __init lsl_setup_sites(char *str)
+{
+	unsigned int sites;
+
+	if (kstrtouint(str, 0, &sites) || sites < 64 || sites > (1U << 20))
+		return 0;
+	lsl_table_bits = ilog2(roundup_pow_of_two(sites));
+	return 1;
+}
+__setup("lock_stat_lite_sites=", lsl_setup_sites);
+
+static int __init lsl_setup_sample(char *str)
+{
+	unsigned int rate;
+
+	if (kstrtouint(str, 0, &rate) || rate < 1 || rate > (1U << 16))
+		return 0;
+	lsl_sample = rate;
+	return 1;
+}
+__setup("lock_stat_lite_sample=", lsl_setup_sample);
+
+static int __init lsl_init(void)
+{
+	int cpu, l;
+
+	for_each_possible_cpu(cpu) {
+		for (l = 0; l < LSL_LEVELS; l++) {
+			struct lsl_level *lv = &per_cpu(lsl_cpu, cpu).level[l];
+
+			prandom_seed_state(&lv->rnd, get_random_u64());
+			lv->countdown = lsl_next_interval(lv);
+		}
+	}
+	lsl_table = kvcalloc(1UL << lsl_table_bits, sizeof(*lsl_table), GFP_KERNEL);
+	if (!lsl_table) {
+		pr_err("cannot allocate %lu sites\n", 1UL << lsl_table_bits);
+		return -ENOMEM;
+	}
+	lsl_reset_time = ktime_get_ns();
+	pr_info("%lu sites (%zu bytes), sampling 1 in %u acquisitions\n",
+		1UL << lsl_table_bits, sizeof(*lsl_table) << lsl_table_bits,
+		lsl_sample);
+	if (lsl_boot_enable)
+		lock_stat_lite_set_enabled(true);
+	return 0;
+}
+core_initcall(lsl_init);
+
+static int __init lsl_init_proc(void)
+{
+	proc_create("lock_stat_lite", 0400, NULL, &lsl_proc_ops);
+	register_sysctl("kernel", lsl_sysctls);
+	return 0;
+}
+late_initcall(lsl_init_proc);
+
+static_assert(LSL_NR_KINDS <= ARRAY_SIZE(lsl_kind_name));
