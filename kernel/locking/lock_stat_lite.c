@@ -479,14 +479,15 @@ static void lsl_record_release(struct lsl_held *h, unsigned long tag,
  * @lock: the raw_spinlock_t or rwlock_t
  * @kind: which acquisition is released: spin, read or write
  *
- * Fires contended_release when the lock word shows waiters, and charges
+ * Fires contended_release when the lock word shows waiters or a waiter
+ * marked the hold (virt_spin_lock() leaves no waiter bits), and charges
  * the hold to the site that acquired it.
  */
 notrace void __lock_stat_lite_release(void *lock, enum lock_stat_lite_kind kind)
 {
-	bool waiters = lsl_has_waiters(lock, kind);
+	bool contended = lsl_has_waiters(lock, kind);
 	struct lsl_level *lv;
-	unsigned long tag = 0;
+	unsigned long tag;
 	struct lsl_held *h;
 	int i;
 
@@ -507,12 +508,13 @@ notrace void __lock_stat_lite_release(void *lock, enum lock_stat_lite_kind kind)
 	 * still shows it on the queued path.
 	 */
 	WRITE_ONCE(h->tag, 0);
-	if (tag & (LSL_TAG_SAMPLED | LSL_TAG_CONTENDED) || waiters)
-		lsl_record_release(h, tag, waiters || (tag & LSL_TAG_CONTENDED), lock);
+	contended |= tag & LSL_TAG_CONTENDED;
+	if (contended || (tag & LSL_TAG_SAMPLED))
+		lsl_record_release(h, tag, contended, lock);
 	while (lv->depth && !READ_ONCE(lv->held[lv->depth - 1].tag))
 		lv->depth--;
 trace:
-	if (waiters)
+	if (contended)
 		trace_contended_release(lock);
 }
 EXPORT_SYMBOL(__lock_stat_lite_release);
@@ -591,6 +593,23 @@ void lock_stat_lite_reset(void)
 	mutex_unlock(&lsl_mutex);
 }
 EXPORT_SYMBOL_GPL(lock_stat_lite_reset);
+
+/**
+ * lock_stat_lite_table_info() - how full the table of call sites is
+ * @used: sites in use
+ * @size: sites in the table
+ * @dropped: events not counted because their site found no free slot
+ */
+void lock_stat_lite_table_info(unsigned long *used, unsigned long *size,
+			       unsigned long *dropped)
+{
+	*used = atomic_long_read(&lsl_used);
+	*size = lsl_table ? 1UL << lsl_table_bits : 0;
+	*dropped = atomic_long_read(&lsl_dropped);
+}
+EXPORT_SYMBOL_GPL(lock_stat_lite_table_info);
+
+EXPORT_TRACEPOINT_SYMBOL_GPL(contended_release);
 
 /* contended_release has a probe: the hooks must run to fire it. */
 int lock_stat_lite_trace_reg(void)

@@ -1,0 +1,36 @@
+# SPDX-License-Identifier: GPL-2.0
+# lock_stat_lite: the two commands are `make run` and `make check`.
+# Everything is built under build/ (ignored by git).
+
+VARIANT ?= on
+
+.PHONY: run check prepare build refresh deps clean help
+
+help:
+	@echo "make deps      install the Debian packages (root)"
+	@echo "make run       build, boot and show /proc/lock_stat_lite under load"
+	@echo "make check     every test: series, static checks, KUnit, kselftests"
+	@echo "make prepare   unpack the pinned source, lay our files, apply the series"
+	@echo "make build     build VARIANT=on|pv|off|lockstat into build/out/VARIANT"
+	@echo "make refresh   export commits made in build/linux back to patches/"
+
+deps:
+	harness/deps.sh
+
+run: deps
+	harness/run.sh
+
+check: deps
+	harness/check.sh
+
+prepare:
+	harness/prepare.sh
+
+build: prepare
+	harness/build.sh $(VARIANT)
+
+refresh:
+	harness/refresh.sh
+
+clean:
+	rm -rf build

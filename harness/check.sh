@@ -1,0 +1,159 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: every test of the project, with one line per result and a
+# closing "N passed, N failed".  A failing step never stops the others;
+# the exit status is non-zero if anything failed.
+. "$(dirname "$0")/lib.sh"
+. "$REPO/harness/guest.sh"
+
+PASS=0
+FAIL=0
+FAILED=()
+T0=$(date +%s)
+
+ok() { PASS=$((PASS + 1)); printf 'ok   %s\n' "$*"; }
+ko() { FAIL=$((FAIL + 1)); FAILED+=("$1"); printf 'FAIL %s\n' "$*"; }
+# step NAME CMD...: one result for a whole command, its output in a log.
+step()
+{
+	local name=$1 log=$LOGS/check-${1//[^a-zA-Z0-9_-]/_}.log
+	shift
+	if "$@" > "$log" 2>&1; then
+		ok "$name"
+	else
+		ko "$name" "(log: $log)"
+		tail -15 "$log" | sed 's/^/    /'
+	fi
+}
+
+C_FILES() { overlay_files | grep -E '\.[ch]$'; }
+
+layout()
+{
+	local f bad=0
+	while read -r f; do
+		cmp -s "$REPO/$f" "$SRC/$f" || { echo "$f differs in build/linux"; bad=1; }
+	done < <(overlay_files)
+	for f in "$REPO"/patches/*.patch; do
+		grep -qE '^Subject: \[PATCH\] [a-zA-Z0-9_./-]+: [A-Z]' "$f" ||
+			{ echo "$(basename "$f"): subject is not 'subsystem: Summary'"; bad=1; }
+		[ "$(sed -n '/^Subject:/,/^---$/p' "$f" | wc -l)" -gt 4 ] ||
+			{ echo "$(basename "$f"): no body saying why"; bad=1; }
+	done
+	return $bad
+}
+
+checkpatch()
+{
+	local bad=0 f
+	cd "$SRC"
+	for f in $(C_FILES); do
+		scripts/checkpatch.pl --strict --no-summary --quiet -f "$f" || bad=1
+	done
+	for f in "$REPO"/patches/*.patch; do
+		scripts/checkpatch.pl --strict --no-summary --quiet "$f" || bad=1
+	done
+	return $bad
+}
+
+kerneldoc()
+{
+	cd "$SRC"
+	# shellcheck disable=SC2046
+	scripts/kernel-doc -none -Wall $(C_FILES | grep -v selftests) 2>&1 | tee /dev/stderr | (! grep -q .)
+}
+
+our_objs() { C_FILES | grep -E '^(kernel|mm|lib)/.*\.c$' | sed 's/\.c$/.o/'; }
+
+sparse()
+{
+	# shellcheck disable=SC2046
+	kmake O="$(out_dir on)" C=2 W=1 $(our_objs) kernel/locking/spinlock.o 2>&1 |
+		tee /dev/stderr | (! grep -E 'warning:|error:')
+}
+
+kunit()
+{
+	local name=$1 log=$LOGS/kunit-$1.log
+	shift
+	(cd "$SRC" && tools/testing/kunit/kunit.py run --arch=x86_64 \
+		--build_dir="$B/kunit/$name" --kunitconfig=kernel/locking/.kunitconfig \
+		--make_options CC="ccache gcc" --jobs "$JOBS" --timeout 600 \
+		--qemu_args "-smp 4" --qemu_args "-accel tcg,thread=multi" "$@") > "$log" 2>&1
+	local rc=$?
+	grep -E '^\[[0-9:]+\] +\[(PASSED|FAILED|SKIPPED)\]' "$log" | sed 's/^\[[0-9:]*\] *//' |
+	while read -r res test; do
+		echo "$res $test"
+	done > "$LOGS/kunit-$name.results"
+	if ! grep -q "cpus=4\|smp: Brought up 1 node, 4 CPUs" "$log" "$B/kunit/$name/test.log" 2>/dev/null; then
+		ko "kunit-$name: guest did not run 4 CPUs (log: $log)"
+	fi
+	while read -r res test; do
+		case $res in
+		"[PASSED]") ok "kunit-$name: $test" ;;
+		"[SKIPPED]") ko "kunit-$name: $test skipped" ;;
+		*) ko "kunit-$name: $test" ;;
+		esac
+	done < "$LOGS/kunit-$name.results"
+	if [ $rc != 0 ] || [ ! -s "$LOGS/kunit-$name.results" ]; then
+		ko "kunit-$name: kunit.py failed (log: $log)"
+		grep -E 'ERROR|error:|FAILED|not ok' "$log" | head -20 | sed 's/^/    /'
+	fi
+}
+
+kselftest_build()
+{
+	local v=$1 out
+	out=$(out_dir "$v")
+	kmake O="$out" headers
+	rm -rf "$B/kselftest/$v"
+	CFLAGS="-static" make -C "$SRC/tools/testing/selftests" O="$out" \
+		TARGETS=lock_stat_lite INSTALL_PATH="$B/kselftest/$v" install
+}
+
+guest_check()
+{
+	local v=$1 rc=0 line n
+	build_initramfs "$v"
+	boot_guest "$v" check 900 "check-$v" || rc=$?
+	if [ $rc = 124 ]; then
+		ko "guest check ($v): guest hung (console: $LOGS/check-$v.console)"
+		return
+	fi
+	n=0
+	while read -r line; do
+		case $line in
+		"ok "*) n=$((n + 1)); ok "guest $v: ${line#ok }" ;;
+		"not ok "*) n=$((n + 1)); ko "guest $v: ${line#not ok }" ;;
+		esac
+	done < <(grep -E '^(not )?ok [0-9]+ ' "$LOGS/check-$v.result" | grep -v '# SKIP')
+	grep -E '^ok [0-9]+ .*# SKIP' "$LOGS/check-$v.result" | while read -r line; do
+		echo "SKIP guest $v: $line"
+	done
+	[ $n -gt 0 ] || ko "guest check ($v): no test results (log: $LOGS/check-$v.result)"
+	if grep -E 'WARNING:|BUG:|Oops|Kernel panic|soft lockup' "$LOGS/check-$v.console"; then
+		ko "guest check ($v): console shows a warning or oops ($LOGS/check-$v.console)"
+	fi
+	[ $rc = 0 ] || ko "guest check ($v): scenario exited with $rc"
+}
+
+say "make check: logs in $LOGS"
+step "series applies with no fuzz" "$REPO/harness/prepare.sh"
+step "layout: our files in place, patch subjects and bodies" layout
+step "build: feature on" "$REPO/harness/build.sh" on
+step "build: feature off" "$REPO/harness/build.sh" off
+step "checkpatch --strict" checkpatch
+step "kernel-doc" kerneldoc
+step "sparse C=2 and W=1 on our objects" sparse
+kunit native
+kunit paravirt --kconfig_add CONFIG_HYPERVISOR_GUEST=y \
+	--kconfig_add CONFIG_PARAVIRT=y --kconfig_add CONFIG_KVM_GUEST=y
+step "kselftest build (static)" kselftest_build on
+guest_check on
+
+echo
+echo "make check took $(( $(date +%s) - T0 ))s; logs in $LOGS"
+[ $FAIL = 0 ] || echo "failed: ${FAILED[*]}"
+echo "$PASS passed, $FAIL failed"
+[ $FAIL = 0 ]

@@ -1,0 +1,107 @@
+# SPDX-License-Identifier: GPL-2.0
+# Guest helpers, sourced after lib.sh: build the initramfs, pick KVM or TCG,
+# boot a kernel with a scenario and collect its results.
+
+GUEST=$B/guest
+GUEST_TOOLS="stress-ng hackbench trace-cmd"
+
+# Copy a dynamically linked program and the shared libraries it needs.
+copy_with_libs()
+{
+	local bin=$1 root=$2 lib
+	install -D -m 755 "$bin" "$root/usr/bin/$(basename "$bin")"
+	for lib in $(ldd "$bin" 2>/dev/null | grep -o '/[^ ]*'); do
+		[ -e "$root$lib" ] || install -D -m 755 "$lib" "$root$lib"
+	done
+}
+
+perf_binary()
+{
+	# Debian's /usr/bin/perf is a wrapper script that picks perf_<ver>.
+	local p
+	p=$(ls /usr/bin/perf_[0-9]* 2>/dev/null | sort -V | tail -1)
+	echo "${p:-/usr/bin/perf}"
+}
+
+# build_initramfs VARIANT: busybox, tools, scenarios, kselftests, modules.
+build_initramfs()
+{
+	local v=$1 out root t
+	out=$(out_dir "$v")
+	root=$GUEST/$v/root
+	rm -rf "$root"
+	mkdir -p "$root"/{bin,sbin,usr/bin,proc,sys,dev,tmp,etc,scenarios,modules}
+	cp /bin/busybox "$root/bin/busybox"
+	cp "$REPO/harness/guest/init" "$root/init"
+	for t in "$REPO"/harness/guest/*; do
+		[ "$(basename "$t")" = init ] || install -m 755 "$t" "$root/scenarios/"
+	done
+	for t in $GUEST_TOOLS; do
+		copy_with_libs "$(command -v "$t")" "$root"
+	done
+	copy_with_libs "$(perf_binary)" "$root"
+	[ -e "$root/usr/bin/perf" ] || ln -s "$(basename "$(perf_binary)")" "$root/usr/bin/perf"
+	echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
+	echo "root:x:0:" > "$root/etc/group"
+	find "$out" -name '*.ko' -exec cp {} "$root/modules/" \; 2>/dev/null || true
+	if [ -d "$B/kselftest/$v" ]; then
+		cp -a "$B/kselftest/$v" "$root/kselftest"
+	fi
+	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$GUEST/$v/initramfs.cpio.gz"
+}
+
+# The accelerator: KVM only if a short probe boot reaches user space.
+pick_accel()
+{
+	local v=$1 cache=$B/accel
+	if [ -n "${LSL_ACCEL:-}" ]; then
+		echo "$LSL_ACCEL"
+		return
+	fi
+	if [ ! -s "$cache" ]; then
+		echo tcg > "$cache"
+		if [ -w /dev/kvm ] &&
+		   ACCEL=kvm boot_guest "$v" probe 20 probe >/dev/null 2>&1 &&
+		   grep -q LSL-PROBE-OK "$LOGS/probe.result"; then
+			echo kvm > "$cache"
+		fi
+	fi
+	cat "$cache"
+}
+
+# boot_guest VARIANT SCRIPT TIMEOUT NAME [extra kernel args]
+# Console log in build/logs/NAME.console, results in build/logs/NAME.result.
+boot_guest()
+{
+	local v=$1 script=$2 timeout=$3 name=$4 extra=${5:-}
+	local kernel accel console result rc
+	kernel=$(out_dir "$v")/arch/x86/boot/bzImage
+	accel=${ACCEL:-$(pick_accel "$v")}
+	console=$LOGS/$name.console
+	result=$LOGS/$name.result
+	: > "$console"
+	: > "$result"
+	local -a acc=(-accel tcg,thread=multi -cpu max)
+	[ "$accel" = kvm ] && acc=(-accel kvm -cpu host)
+	set +e
+	timeout -k 5 "$timeout" qemu-system-x86_64 "${acc[@]}" \
+		-smp "${GUEST_CPUS:-4}" -m "${GUEST_MEM:-2G}" \
+		-kernel "$kernel" -initrd "$GUEST/$v/initramfs.cpio.gz" \
+		-append "console=ttyS0 panic=-1 oops=panic softlockup_panic=1 tsc=reliable loglevel=6 lsl.script=$script $extra" \
+		-display none -monitor none -no-reboot \
+		-serial "file:$console" -serial "file:$result"
+	rc=$?
+	set -e
+	sed -i 's/\r$//' "$console" "$result"
+	if [ $rc = 124 ] || [ $rc = 137 ]; then
+		echo "guest '$name' ($v, $accel) hung: killed after ${timeout}s; console log: $console" >&2
+		return 124
+	fi
+	if ! grep -q '^LSL-GUEST-DONE' "$result"; then
+		grep -m5 -B2 -A20 'Kernel panic\|BUG:\|Oops' "$console" >&2 || true
+		echo "guest '$name' ($v, $accel) died before finishing (rc=$rc); console log: $console" >&2
+		return 1
+	fi
+	echo "guest '$name' ran on $v with $accel; console log: $console" >&2
+	sed -n 's/^LSL-GUEST-DONE rc=//p' "$result" | { read -r r; return "${r:-1}"; }
+}

@@ -1,0 +1,492 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for lock_stat_lite: kthreads on two CPUs contend on real
+ * locks at known call sites, and the tests check what the core recorded
+ * for those sites.
+ *
+ * Each site is a noinline function of its own, so that
+ * lock_stat_lite_func_stats() can find its call sites by function.
+ */
+
+#include <kunit/test.h>
+#include <linux/lock_stat_lite.h>
+#include <linux/spinlock.h>
+#include <linux/rwlock.h>
+#include <linux/kthread.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/cpumask.h>
+#include <linux/tracepoint.h>
+#include <trace/events/lock.h>
+
+#define HOLD_MS		20
+#define ROUNDS		5
+
+static DEFINE_SPINLOCK(test_lock);
+static DEFINE_RWLOCK(test_rwlock);
+
+/* --------------------------------------------------------------- sites */
+
+static noinline void site_spin_hold(spinlock_t *l, struct completion *held)
+{
+	spin_lock(l);
+	complete(held);
+	mdelay(HOLD_MS);
+	spin_unlock(l);
+}
+
+static noinline void site_spin_wait(spinlock_t *l)
+{
+	spin_lock(l);
+	spin_unlock(l);
+}
+
+static noinline void site_spin_irqsave_wait(spinlock_t *l)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(l, flags);
+	spin_unlock_irqrestore(l, flags);
+}
+
+static noinline bool site_spin_trylock(spinlock_t *l)
+{
+	if (!spin_trylock(l))
+		return false;
+	spin_unlock(l);
+	return true;
+}
+
+static noinline void site_spin_uncontended(spinlock_t *l)
+{
+	spin_lock(l);
+	spin_unlock(l);
+}
+
+static noinline void site_write_hold(rwlock_t *l, struct completion *held)
+{
+	write_lock(l);
+	complete(held);
+	mdelay(HOLD_MS);
+	write_unlock(l);
+}
+
+static noinline void site_read_hold(rwlock_t *l, struct completion *held)
+{
+	read_lock(l);
+	complete(held);
+	mdelay(HOLD_MS);
+	read_unlock(l);
+}
+
+static noinline void site_read_wait(rwlock_t *l)
+{
+	read_lock(l);
+	read_unlock(l);
+}
+
+static noinline void site_write_wait(rwlock_t *l)
+{
+	write_lock(l);
+	write_unlock(l);
+}
+
+/* ------------------------------------------------------------ harness */
+
+enum waiter_op { W_SPIN, W_SPIN_IRQSAVE, W_TRYLOCK, W_READ, W_WRITE };
+
+struct contend {
+	void			*lock;
+	enum waiter_op		op;
+	bool			holder_reads;
+	int			rounds;
+	struct completion	held;
+	struct completion	done;
+	struct completion	waited;
+	int			trylock_failures;
+};
+
+static int holder_fn(void *arg)
+{
+	struct contend *c = arg;
+	int i;
+
+	for (i = 0; i < c->rounds; i++) {
+		reinit_completion(&c->waited);
+		if (c->op == W_READ || c->op == W_WRITE) {
+			if (c->holder_reads)
+				site_read_hold(c->lock, &c->held);
+			else
+				site_write_hold(c->lock, &c->held);
+		} else {
+			site_spin_hold(c->lock, &c->held);
+		}
+		/* Sleep, never spin, while the waiter catches up. */
+		wait_for_completion(&c->waited);
+	}
+	complete(&c->done);
+	return 0;
+}
+
+static int waiter_fn(void *arg)
+{
+	struct contend *c = arg;
+	int i;
+
+	for (i = 0; i < c->rounds; i++) {
+		wait_for_completion(&c->held);
+		switch (c->op) {
+		case W_SPIN:
+			site_spin_wait(c->lock);
+			break;
+		case W_SPIN_IRQSAVE:
+			site_spin_irqsave_wait(c->lock);
+			break;
+		case W_TRYLOCK:
+			if (!site_spin_trylock(c->lock))
+				c->trylock_failures++;
+			break;
+		case W_READ:
+			site_read_wait(c->lock);
+			break;
+		case W_WRITE:
+			site_write_wait(c->lock);
+			break;
+		}
+		complete(&c->waited);
+	}
+	complete(&c->done);
+	return 0;
+}
+
+/* Run the holder on one CPU and the waiter on another, @rounds times. */
+static void contend(struct kunit *test, struct contend *c)
+{
+	struct task_struct *h, *w;
+	int cpu0, cpu1;
+
+	cpu0 = cpumask_first(cpu_online_mask);
+	cpu1 = cpumask_next(cpu0, cpu_online_mask);
+	if (cpu1 >= nr_cpu_ids)
+		kunit_skip(test, "needs two online CPUs");
+	init_completion(&c->held);
+	init_completion(&c->done);
+	init_completion(&c->waited);
+	h = kthread_create(holder_fn, c, "lsl_holder");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(h));
+	w = kthread_create(waiter_fn, c, "lsl_waiter");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(w));
+	kthread_bind(h, cpu0);
+	kthread_bind(w, cpu1);
+	wake_up_process(w);
+	wake_up_process(h);
+	wait_for_completion(&c->done);
+	wait_for_completion(&c->done);
+}
+
+static struct lock_stat_lite_stats stats(struct kunit *test, const void *fn,
+					 enum lock_stat_lite_kind kind)
+{
+	struct lock_stat_lite_stats st;
+
+	KUNIT_EXPECT_GE(test, lock_stat_lite_func_stats(fn, kind, &st), 0);
+	return st;
+}
+
+static int lsl_test_init(struct kunit *test)
+{
+	KUNIT_ASSERT_EQ(test, lock_stat_lite_set_enabled(true), 0);
+	lock_stat_lite_reset();
+	return 0;
+}
+
+static void lsl_test_exit(struct kunit *test)
+{
+	lock_stat_lite_reset();
+}
+
+/* -------------------------------------------------------------- cases */
+
+static void test_lock_sizes_unchanged(struct kunit *test)
+{
+	/* No byte is added to a lock: its size is the arch lock's. */
+	if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK) || IS_ENABLED(CONFIG_DEBUG_LOCK_ALLOC))
+		kunit_skip(test, "lock debugging adds its own fields");
+	KUNIT_EXPECT_EQ(test, sizeof(raw_spinlock_t), sizeof(arch_spinlock_t));
+	KUNIT_EXPECT_EQ(test, sizeof(spinlock_t), sizeof(arch_spinlock_t));
+	KUNIT_EXPECT_EQ(test, sizeof(rwlock_t), sizeof(arch_rwlock_t));
+}
+
+static void test_waiter_and_holder_sites(struct kunit *test)
+{
+	struct contend c = { .lock = &test_lock, .op = W_SPIN, .rounds = ROUNDS };
+	struct lock_stat_lite_stats w, h;
+	u64 hold_ns = HOLD_MS * NSEC_PER_MSEC;
+
+	contend(test, &c);
+	w = stats(test, site_spin_wait, LSL_SPIN);
+	h = stats(test, site_spin_hold, LSL_SPIN);
+
+	/* The waiter arrives while the lock is held: every round waits. */
+	KUNIT_EXPECT_EQ(test, w.contentions, ROUNDS);
+	/* It waits for most of the hold, and never longer than it. */
+	KUNIT_EXPECT_GE(test, w.wait_total, ROUNDS * hold_ns / 4);
+	KUNIT_EXPECT_LE(test, w.wait_max, 2 * hold_ns);
+	KUNIT_EXPECT_EQ(test, w.contended_releases, 0);
+
+	/* The holder's site gets the contended releases and their holds. */
+	KUNIT_EXPECT_EQ(test, h.contentions, 0);
+	KUNIT_EXPECT_EQ(test, h.contended_releases, ROUNDS);
+	KUNIT_EXPECT_GE(test, h.chold_total, ROUNDS * hold_ns);
+	KUNIT_EXPECT_GE(test, h.chold_max, hold_ns);
+	/* ...and the waiting it caused, as the waiter measured it. */
+	KUNIT_EXPECT_EQ(test, h.blocked, w.wait_total);
+}
+
+static void test_irqsave_variant(struct kunit *test)
+{
+	struct contend c = { .lock = &test_lock, .op = W_SPIN_IRQSAVE, .rounds = ROUNDS };
+	struct lock_stat_lite_stats w;
+
+	contend(test, &c);
+	w = stats(test, site_spin_irqsave_wait, LSL_SPIN);
+	KUNIT_EXPECT_EQ(test, w.contentions, ROUNDS);
+	KUNIT_EXPECT_GT(test, w.wait_total, 0);
+}
+
+static void test_uncontended_site(struct kunit *test)
+{
+	struct lock_stat_lite_stats u;
+	int i;
+
+	for (i = 0; i < 10000; i++)
+		site_spin_uncontended(&test_lock);
+	u = stats(test, site_spin_uncontended, LSL_SPIN);
+	KUNIT_EXPECT_EQ(test, u.contentions, 0);
+	KUNIT_EXPECT_EQ(test, u.contended_releases, 0);
+	KUNIT_EXPECT_EQ(test, u.wait_total, 0);
+	/* Sampled and scaled: 10000 acquisitions, within a wide margin. */
+	KUNIT_EXPECT_GE(test, u.acquisitions, 5000);
+	KUNIT_EXPECT_LE(test, u.acquisitions, 20000);
+	KUNIT_EXPECT_GT(test, u.holds_sampled, 0);
+}
+
+static void test_trylock_failed(struct kunit *test)
+{
+	struct contend c = { .lock = &test_lock, .op = W_TRYLOCK, .rounds = ROUNDS };
+	struct lock_stat_lite_stats t;
+
+	contend(test, &c);
+	t = stats(test, site_spin_trylock, LSL_SPIN);
+	KUNIT_EXPECT_EQ(test, c.trylock_failures, ROUNDS);
+	KUNIT_EXPECT_EQ(test, t.trylock_failed, ROUNDS);
+	KUNIT_EXPECT_EQ(test, t.contentions, 0);
+}
+
+static void test_rwlock_reader_waits_for_writer(struct kunit *test)
+{
+	struct contend c = { .lock = &test_rwlock, .op = W_READ, .rounds = ROUNDS };
+	struct lock_stat_lite_stats r, h;
+
+	contend(test, &c);
+	r = stats(test, site_read_wait, LSL_READ);
+	h = stats(test, site_write_hold, LSL_WRITE);
+	KUNIT_EXPECT_EQ(test, r.contentions, ROUNDS);
+	KUNIT_EXPECT_GT(test, r.wait_total, 0);
+	KUNIT_EXPECT_EQ(test, h.contended_releases, ROUNDS);
+	KUNIT_EXPECT_EQ(test, h.blocked, r.wait_total);
+}
+
+static void test_rwlock_writer_waits_for_reader(struct kunit *test)
+{
+	struct contend c = { .lock = &test_rwlock, .op = W_WRITE, .rounds = ROUNDS,
+			     .holder_reads = true };
+	struct lock_stat_lite_stats w, h;
+
+	contend(test, &c);
+	w = stats(test, site_write_wait, LSL_WRITE);
+	h = stats(test, site_read_hold, LSL_READ);
+	KUNIT_EXPECT_EQ(test, w.contentions, ROUNDS);
+	KUNIT_EXPECT_EQ(test, h.contended_releases, ROUNDS);
+	KUNIT_EXPECT_GE(test, h.chold_total, ROUNDS * HOLD_MS * NSEC_PER_MSEC);
+}
+
+static void test_reset_clears(struct kunit *test)
+{
+	struct contend c = { .lock = &test_lock, .op = W_SPIN, .rounds = 2 };
+	struct lock_stat_lite_stats w;
+
+	contend(test, &c);
+	w = stats(test, site_spin_wait, LSL_SPIN);
+	KUNIT_ASSERT_EQ(test, w.contentions, 2);
+	lock_stat_lite_reset();
+	w = stats(test, site_spin_wait, LSL_SPIN);
+	KUNIT_EXPECT_EQ(test, w.contentions, 0);
+	KUNIT_EXPECT_EQ(test, w.wait_total, 0);
+	KUNIT_EXPECT_EQ(test, stats(test, site_spin_hold, LSL_SPIN).contended_releases, 0);
+}
+
+static void test_off_records_nothing(struct kunit *test)
+{
+	struct contend c = { .lock = &test_lock, .op = W_SPIN, .rounds = 2 };
+	struct lock_stat_lite_stats w, h;
+	int i;
+
+	KUNIT_ASSERT_EQ(test, lock_stat_lite_set_enabled(false), 0);
+	KUNIT_EXPECT_FALSE(test, lock_stat_lite_enabled());
+	contend(test, &c);
+	for (i = 0; i < 1000; i++)
+		site_spin_uncontended(&test_lock);
+	KUNIT_ASSERT_EQ(test, lock_stat_lite_set_enabled(true), 0);
+	w = stats(test, site_spin_wait, LSL_SPIN);
+	h = stats(test, site_spin_hold, LSL_SPIN);
+	KUNIT_EXPECT_EQ(test, w.contentions, 0);
+	KUNIT_EXPECT_EQ(test, h.contended_releases, 0);
+	KUNIT_EXPECT_EQ(test, stats(test, site_spin_uncontended, LSL_SPIN).acquisitions, 0);
+}
+
+static noinline void site_toggle_first(spinlock_t *l)
+{
+	spin_lock(l);
+}
+
+static noinline void site_toggle_unlock(spinlock_t *l)
+{
+	spin_unlock(l);
+}
+
+struct toggle {
+	int		step;
+	int		ack;
+	struct completion done;
+};
+
+/* Spin, holding the lock, until the test thread moves to @step. */
+static void toggle_wait(struct toggle *t, int step)
+{
+	WRITE_ONCE(t->ack, step);
+	while (READ_ONCE(t->step) < step)
+		cpu_relax();
+}
+
+static int toggle_fn(void *arg)
+{
+	struct toggle *t = arg;
+
+	site_toggle_first(&test_lock);
+	toggle_wait(t, 1);
+	/* Off now: this release is ignored and leaves the entry behind. */
+	site_toggle_unlock(&test_lock);
+	spin_lock(&test_lock);
+	toggle_wait(t, 2);
+	/* On again: the acquisition was not recorded, so ignore this too. */
+	site_toggle_unlock(&test_lock);
+	complete(&t->done);
+	return 0;
+}
+
+static void toggle_step(struct toggle *t, int step)
+{
+	while (READ_ONCE(t->ack) < step)
+		msleep(1);
+}
+
+static void test_toggle_mid_hold(struct kunit *test)
+{
+	struct lock_stat_lite_stats first;
+	struct task_struct *k;
+	int i, cpu;
+
+	cpu = cpumask_next(cpumask_first(cpu_online_mask), cpu_online_mask);
+	if (cpu >= nr_cpu_ids)
+		kunit_skip(test, "needs two online CPUs");
+	/* Enough rounds that some first acquisitions are sampled holds. */
+	for (i = 0; i < 300; i++) {
+		struct toggle t = { };
+
+		init_completion(&t.done);
+		k = kthread_create(toggle_fn, &t, "lsl_toggle");
+		KUNIT_ASSERT_FALSE(test, IS_ERR(k));
+		kthread_bind(k, cpu);
+		wake_up_process(k);
+		toggle_step(&t, 1);
+		KUNIT_ASSERT_EQ(test, lock_stat_lite_set_enabled(false), 0);
+		WRITE_ONCE(t.step, 1);
+		toggle_step(&t, 2);
+		KUNIT_ASSERT_EQ(test, lock_stat_lite_set_enabled(true), 0);
+		WRITE_ONCE(t.step, 2);
+		wait_for_completion(&t.done);
+	}
+	/* Neither release may be charged to the first acquisition's site. */
+	first = stats(test, site_toggle_first, LSL_SPIN);
+	KUNIT_EXPECT_EQ(test, first.holds_sampled, 0);
+	KUNIT_EXPECT_EQ(test, first.contended_releases, 0);
+	KUNIT_EXPECT_EQ(test, first.hold_total, 0);
+}
+
+static void test_table_full_counts_drops(struct kunit *test)
+{
+	unsigned long used, size, dropped, ip;
+
+	lock_stat_lite_table_info(&used, &size, &dropped);
+	KUNIT_EXPECT_EQ(test, dropped, 0);
+	/* Failed trylocks from more distinct sites than the table holds. */
+	for (ip = 0; ip < 2 * size; ip++)
+		__lock_stat_lite_trylock(&test_lock, LSL_SPIN, false,
+					 (unsigned long)test_table_full_counts_drops + ip);
+	lock_stat_lite_table_info(&used, &size, &dropped);
+	KUNIT_EXPECT_LE(test, used, size);
+	KUNIT_EXPECT_GE(test, used, size / 2);
+	KUNIT_EXPECT_GE(test, dropped, size);
+	lock_stat_lite_reset();
+	lock_stat_lite_table_info(&used, &size, &dropped);
+	KUNIT_EXPECT_EQ(test, dropped, 0);
+}
+
+static atomic_t releases_seen;
+
+static void probe_contended_release(void *data, void *lock)
+{
+	if (lock == data)
+		atomic_inc(&releases_seen);
+}
+
+static void test_contended_release_tracepoint(struct kunit *test)
+{
+	struct contend c = { .lock = &test_lock, .op = W_SPIN, .rounds = ROUNDS };
+
+	atomic_set(&releases_seen, 0);
+	KUNIT_ASSERT_EQ(test, register_trace_contended_release(probe_contended_release,
+							       &test_lock), 0);
+	contend(test, &c);
+	unregister_trace_contended_release(probe_contended_release, &test_lock);
+	tracepoint_synchronize_unregister();
+	KUNIT_EXPECT_EQ(test, atomic_read(&releases_seen), ROUNDS);
+}
+
+static struct kunit_case lock_stat_lite_cases[] = {
+	KUNIT_CASE(test_lock_sizes_unchanged),
+	KUNIT_CASE(test_waiter_and_holder_sites),
+	KUNIT_CASE(test_irqsave_variant),
+	KUNIT_CASE(test_uncontended_site),
+	KUNIT_CASE(test_trylock_failed),
+	KUNIT_CASE(test_rwlock_reader_waits_for_writer),
+	KUNIT_CASE(test_rwlock_writer_waits_for_reader),
+	KUNIT_CASE(test_reset_clears),
+	KUNIT_CASE(test_off_records_nothing),
+	KUNIT_CASE(test_toggle_mid_hold),
+	KUNIT_CASE(test_table_full_counts_drops),
+	KUNIT_CASE(test_contended_release_tracepoint),
+	{}
+};
+
+static struct kunit_suite lock_stat_lite_suite = {
+	.name		= "lock_stat_lite",
+	.init		= lsl_test_init,
+	.exit		= lsl_test_exit,
+	.test_cases	= lock_stat_lite_cases,
+};
+kunit_test_suite(lock_stat_lite_suite);
+
+MODULE_DESCRIPTION("KUnit tests for lock_stat_lite");
+MODULE_LICENSE("GPL");

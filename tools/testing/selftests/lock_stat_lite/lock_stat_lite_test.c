@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The user-space interface of lock_stat_lite: /proc/lock_stat_lite and the
+ * kernel.lock_stat_lite sysctl, and contention made from user space
+ * showing up at the kernel call site that took the lock.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../kselftest_harness.h"
+
+#define PROC_FILE	"/proc/lock_stat_lite"
+#define SYSCTL		"/proc/sys/kernel/lock_stat_lite"
+
+static char *read_all(const char *path)
+{
+	size_t cap = 1 << 16, len = 0;
+	char *buf = malloc(cap + 1);
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0 || !buf) {
+		free(buf);
+		return NULL;
+	}
+	while ((n = read(fd, buf + len, cap - len)) > 0) {
+		len += n;
+		if (len == cap) {
+			cap *= 2;
+			buf = realloc(buf, cap + 1);
+		}
+	}
+	close(fd);
+	buf[len] = 0;
+	return buf;
+}
+
+/* Returns the result of write(2): count, or -errno. */
+static int write_str(const char *path, const char *s, size_t len)
+{
+	int fd = open(path, O_WRONLY), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = write(fd, s, len);
+	if (ret < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static int sysctl_get(void)
+{
+	char *s = read_all(SYSCTL);
+	int v = s ? atoi(s) : -1;
+
+	free(s);
+	return v;
+}
+
+/* Seconds since the last reset, from the header. */
+static double since_reset(void)
+{
+	char *s = read_all(PROC_FILE), *p;
+	double v = -1;
+
+	if (s && (p = strstr(s, "\nsince reset: ")))
+		v = atof(p + strlen("\nsince reset: "));
+	free(s);
+	return v;
+}
+
+/*
+ * Sum the contentions of the "spin" rows whose site contains one of the
+ * names in @sites (a space-separated list).
+ */
+static long contentions_at(const char *text, const char *sites)
+{
+	const char *line = text;
+	long total = 0;
+
+	while (line && *line) {
+		const char *end = strchr(line, '\n');
+		char buf[1024], names[256], *name, *save;
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		long con;
+
+		if (len >= sizeof(buf))
+			len = sizeof(buf) - 1;
+		memcpy(buf, line, len);
+		buf[len] = 0;
+		line = end ? end + 1 : NULL;
+		if (sscanf(buf, "spin %ld", &con) != 1)
+			continue;
+		snprintf(names, sizeof(names), "%s", sites);
+		for (name = strtok_r(names, " ", &save); name;
+		     name = strtok_r(NULL, " ", &save)) {
+			if (strstr(buf, name)) {
+				total += con;
+				break;
+			}
+		}
+	}
+	return total;
+}
+
+FIXTURE(lsl) {
+	int saved;
+};
+
+FIXTURE_SETUP(lsl)
+{
+	if (access(PROC_FILE, F_OK))
+		SKIP(return, "CONFIG_LOCK_STAT_LITE is not enabled");
+	self->saved = sysctl_get();
+	ASSERT_GE(self->saved, 0);
+	ASSERT_EQ(2, write_str(SYSCTL, "1\n", 2));
+}
+
+FIXTURE_TEARDOWN(lsl)
+{
+	char v[3] = { '0' + self->saved, '\n', 0 };
+
+	write_str(SYSCTL, v, 2);
+}
+
+TEST_F(lsl, file_mode_is_root_only)
+{
+	struct stat st;
+
+	ASSERT_EQ(0, stat(PROC_FILE, &st));
+	EXPECT_EQ(0400, st.st_mode & 07777);
+	EXPECT_EQ(0, st.st_uid);
+}
+
+TEST_F(lsl, header_format)
+{
+	char *s = read_all(PROC_FILE);
+
+	ASSERT_NE(NULL, s);
+	EXPECT_EQ(0, strncmp(s, "lock_stat_lite version ", 23));
+	EXPECT_NE(NULL, strstr(s, "\nenabled: 1\n"));
+	EXPECT_NE(NULL, strstr(s, "\nsites: "));
+	EXPECT_NE(NULL, strstr(s, " events dropped"));
+	EXPECT_NE(NULL, strstr(s, "\nsince reset: "));
+	EXPECT_NE(NULL, strstr(s, "\n# kind "));
+	EXPECT_NE(NULL, strstr(s, " wait-total "));
+	EXPECT_NE(NULL, strstr(s, " con-rel "));
+	EXPECT_NE(NULL, strstr(s, " site\n"));
+	free(s);
+}
+
+TEST_F(lsl, sysctl_toggle)
+{
+	char *s;
+
+	ASSERT_EQ(2, write_str(SYSCTL, "0\n", 2));
+	EXPECT_EQ(0, sysctl_get());
+	s = read_all(PROC_FILE);
+	EXPECT_NE(NULL, strstr(s, "\nenabled: 0\n"));
+	free(s);
+	ASSERT_EQ(2, write_str(SYSCTL, "1\n", 2));
+	EXPECT_EQ(1, sysctl_get());
+	s = read_all(PROC_FILE);
+	EXPECT_NE(NULL, strstr(s, "\nenabled: 1\n"));
+	free(s);
+}
+
+TEST_F(lsl, sysctl_rejects_bad_values)
+{
+	static const char *const bad[] = { "2\n", "-1\n", "abc\n", "1x\n" };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		EXPECT_EQ(-EINVAL, write_str(SYSCTL, bad[i], strlen(bad[i])))
+			TH_LOG("value '%s'", bad[i]);
+		EXPECT_EQ(1, sysctl_get());
+	}
+}
+
+TEST_F(lsl, malformed_writes_rejected)
+{
+	static const char *const bad[] = { "1", "00", "x", "0 ", " 0", "0\n\n", "-0", "01" };
+	double before, after;
+	unsigned int i;
+
+	before = since_reset();
+	ASSERT_GE(before, 0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		EXPECT_EQ(-EINVAL, write_str(PROC_FILE, bad[i], strlen(bad[i])))
+			TH_LOG("write '%s'", bad[i]);
+	EXPECT_EQ(-EINVAL, write_str(PROC_FILE, "", 0));
+	/* Nothing was reset: the time since the reset kept growing. */
+	after = since_reset();
+	EXPECT_GE(after, before);
+}
+
+TEST_F(lsl, reset_clears)
+{
+	double t;
+
+	usleep(300000);
+	ASSERT_GT(since_reset(), 0.2);
+	ASSERT_EQ(2, write_str(PROC_FILE, "0\n", 2));
+	t = since_reset();
+	EXPECT_LT(t, 0.2);
+	ASSERT_EQ(1, write_str(PROC_FILE, "0", 1));
+}
+
+/*
+ * Threads of one process blocking and unblocking signals all take the
+ * process's sighand->siglock: a kernel spinlock hammered from user space.
+ */
+static volatile int stop;
+
+static void *sigmask_loop(void *arg)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	while (!stop) {
+		pthread_sigmask(SIG_BLOCK, &set, NULL);
+		pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	}
+	return NULL;
+}
+
+#define SIGLOCK_SITES "set_current_blocked sigprocmask"
+
+TEST_F(lsl, user_space_contention_at_call_site)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN), con, i;
+	pthread_t th[8];
+	char *s;
+
+	if (ncpu < 2)
+		SKIP(return, "needs two CPUs");
+	if (ncpu > 8)
+		ncpu = 8;
+	ASSERT_EQ(2, write_str(PROC_FILE, "0\n", 2));
+	stop = 0;
+	for (i = 0; i < ncpu; i++)
+		ASSERT_EQ(0, pthread_create(&th[i], NULL, sigmask_loop, NULL));
+	sleep(3);
+	stop = 1;
+	for (i = 0; i < ncpu; i++)
+		pthread_join(th[i], NULL);
+	s = read_all(PROC_FILE);
+	ASSERT_NE(NULL, s);
+	con = contentions_at(s, SIGLOCK_SITES);
+	TH_LOG("siglock contentions at " SIGLOCK_SITES ": %ld", con);
+	EXPECT_GT(con, 0) {
+		fputs(s, stderr);
+	}
+	free(s);
+
+	/* Off: the same load records nothing. */
+	ASSERT_EQ(2, write_str(SYSCTL, "0\n", 2));
+	ASSERT_EQ(2, write_str(PROC_FILE, "0\n", 2));
+	stop = 0;
+	for (i = 0; i < ncpu; i++)
+		ASSERT_EQ(0, pthread_create(&th[i], NULL, sigmask_loop, NULL));
+	sleep(1);
+	stop = 1;
+	for (i = 0; i < ncpu; i++)
+		pthread_join(th[i], NULL);
+	s = read_all(PROC_FILE);
+	EXPECT_EQ(0, contentions_at(s, SIGLOCK_SITES));
+	free(s);
+}
+
+TEST_HARNESS_MAIN
