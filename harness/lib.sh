@@ -13,6 +13,8 @@ VARIANTS="on pv off lockstat"
 JOBS=${JOBS:-$(nproc)}
 
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+# Same cache hits from any clone of the project (CI uses a fresh one).
+export CCACHE_BASEDIR=$REPO CCACHE_NOHASHDIR=1
 export KBUILD_BUILD_TIMESTAMP="2026-01-01"
 export KBUILD_BUILD_USER=lsl KBUILD_BUILD_HOST=lsl
 mkdir -p "$B" "$LOGS"

@@ -21,7 +21,10 @@ git -C "$SRC" diff --name-only upstream overlay > "$tmp/overlay"
 excludes=()
 while read -r f; do
 	excludes+=(":(exclude)$f")
-	if git -C "$SRC" cat-file -e "HEAD:$f" 2>/dev/null; then
+	# Only edits committed on top of the overlay go back; the repository
+	# copy may be newer than the prepared tree.
+	if ! git -C "$SRC" diff --quiet overlay HEAD -- "$f" &&
+	   git -C "$SRC" cat-file -e "HEAD:$f" 2>/dev/null; then
 		git -C "$SRC" show "HEAD:$f" > "$tmp/blob"
 		if ! cmp -s "$tmp/blob" "$REPO/$f"; then
 			say "overlay: $f"
