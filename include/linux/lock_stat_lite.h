@@ -71,6 +71,8 @@ void lock_stat_lite_trace_unreg(void);
 bool lock_stat_lite_enabled(void);
 int lock_stat_lite_set_enabled(bool on);
 void lock_stat_lite_reset(void);
+void lock_stat_lite_table_info(unsigned long *used, unsigned long *size,
+			       unsigned long *dropped);
 int lock_stat_lite_func_stats(const void *func, enum lock_stat_lite_kind kind,
 			      struct lock_stat_lite_stats *out);
 
