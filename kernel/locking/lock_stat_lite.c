@@ -81,7 +81,6 @@
 #include <linux/log2.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
-#include <linux/sections.h>
 #include <asm/sections.h>
 
 #include <trace/events/lock.h>
@@ -494,6 +493,8 @@ notrace void __lock_stat_lite_release(void *lock, enum lock_stat_lite_kind kind)
 	if (!READ_ONCE(lsl_stats_on) || READ_ONCE(lsl_paused))
 		goto trace;
 	lv = lsl_this_level();
+	if (LSL_WARN_ON(lv->depth > LSL_DEPTH))
+		goto trace;
 	for (i = lv->depth - 1; i >= 0; i--) {
 		h = &lv->held[i];
 		tag = READ_ONCE(h->tag);
