@@ -77,6 +77,7 @@ kunit()
 {
 	local name=$1 log=$LOGS/kunit-$1.log
 	shift
+	mkdir -p "$B/kunit/$name"
 	(cd "$SRC" && tools/testing/kunit/kunit.py run --arch=x86_64 \
 		--build_dir="$B/kunit/$name" --kunitconfig=kernel/locking/.kunitconfig \
 		--make_options CC="ccache gcc" --jobs "$JOBS" --timeout 600 \

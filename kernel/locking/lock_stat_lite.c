@@ -356,6 +356,7 @@ static struct lsl_held *lsl_find_holder(void *lock, unsigned long *site,
 
 				if ((tag & ~LSL_TAG_FLAGS) != (unsigned long)lock)
 					continue;
+				/* Pairs with the smp_wmb() in lsl_push(). */
 				smp_rmb();
 				*site = READ_ONCE(h->site);
 				*kind = READ_ONCE(h->kind);
@@ -916,10 +917,8 @@ static int __init lsl_init(void)
 		}
 	}
 	lsl_table = kvcalloc(1UL << lsl_table_bits, sizeof(*lsl_table), GFP_KERNEL);
-	if (!lsl_table) {
-		pr_err("cannot allocate %lu sites\n", 1UL << lsl_table_bits);
+	if (!lsl_table)
 		return -ENOMEM;
-	}
 	lsl_reset_time = ktime_get_ns();
 	pr_info("%lu sites (%zu bytes), sampling 1 in %u acquisitions\n",
 		1UL << lsl_table_bits, sizeof(*lsl_table) << lsl_table_bits,
@@ -938,4 +937,4 @@ static int __init lsl_init_proc(void)
 }
 late_initcall(lsl_init_proc);
 
-static_assert(LSL_NR_KINDS <= ARRAY_SIZE(lsl_kind_name));
+static_assert(ARRAY_SIZE(lsl_kind_name) == LSL_NR_KINDS);

@@ -388,7 +388,7 @@ static int toggle_fn(void *arg)
 static void toggle_step(struct toggle *t, int step)
 {
 	while (READ_ONCE(t->ack) < step)
-		msleep(1);
+		usleep_range(1000, 2000);
 }
 
 static void test_toggle_mid_hold(struct kunit *test)
@@ -486,6 +486,7 @@ static struct kunit_suite lock_stat_lite_suite = {
 	.exit		= lsl_test_exit,
 	.test_cases	= lock_stat_lite_cases,
 };
+
 kunit_test_suite(lock_stat_lite_suite);
 
 MODULE_DESCRIPTION("KUnit tests for lock_stat_lite");
