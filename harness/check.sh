@@ -48,8 +48,13 @@ checkpatch()
 {
 	local bad=0 f
 	cd "$SRC"
+	# Debian's python3 has ply for spdxcheck.py; a pyenv one may not.
+	export PATH=/usr/bin:$PATH
+	# Our boot parameters are documented by patch 0001, which checkpatch
+	# cannot see when it checks a file on its own.
 	for f in $(C_FILES); do
-		scripts/checkpatch.pl --strict --no-summary --quiet -f "$f" || bad=1
+		scripts/checkpatch.pl --strict --no-summary --quiet \
+			--ignore UNDOCUMENTED_SETUP -f "$f" || bad=1
 	done
 	for f in "$REPO"/patches/*.patch; do
 		scripts/checkpatch.pl --strict --no-summary --quiet "$f" || bad=1
