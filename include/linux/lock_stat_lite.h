@@ -84,18 +84,22 @@ int lock_stat_lite_func_stats(const void *func, enum lock_stat_lite_kind kind,
 
 #define LOCK_STAT_LITE_CONTENDED(_lock, _kind, _try, _acquire)		\
 do {									\
+	typeof(_lock) __lsl_lock = (_lock);				\
+									\
 	if (lock_stat_lite_hooked())					\
-		__lock_stat_lite_lock(_lock, _kind, _RET_IP_);		\
+		__lock_stat_lite_lock(__lsl_lock, _kind, _RET_IP_);	\
 	else								\
-		LOCK_CONTENDED(_lock, _try, _acquire);			\
+		LOCK_CONTENDED(__lsl_lock, _try, _acquire);		\
 } while (0)
 
 #define LOCK_STAT_LITE_TRY(_lock, _kind, _try)				\
 ({									\
-	bool __acquired = _try(_lock);					\
+	typeof(_lock) __lsl_lock = (_lock);				\
+	bool __acquired = _try(__lsl_lock);				\
 									\
 	if (lock_stat_lite_hooked())					\
-		__lock_stat_lite_trylock(_lock, _kind, __acquired, _RET_IP_); \
+		__lock_stat_lite_trylock(__lsl_lock, _kind, __acquired,	\
+					 _RET_IP_);			\
 	__acquired;							\
 })
 
@@ -108,8 +112,11 @@ do {									\
 #else /* !CONFIG_LOCK_STAT_LITE */
 
 #define LOCK_STAT_LITE_CONTENDED(_lock, _kind, _try, _acquire)		\
-	LOCK_CONTENDED(_lock, _try, _acquire)
-#define LOCK_STAT_LITE_TRY(_lock, _kind, _try)	_try(_lock)
+do {									\
+	(void)(_kind);							\
+	LOCK_CONTENDED(_lock, _try, _acquire);				\
+} while (0)
+#define LOCK_STAT_LITE_TRY(_lock, _kind, _try)	((void)(_kind), _try(_lock))
 #define lock_stat_lite_release(_lock, _kind)		do { } while (0)
 
 static inline bool lock_stat_lite_enabled(void) { return false; }
