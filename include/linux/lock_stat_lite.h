@@ -117,7 +117,8 @@ do {									\
 	LOCK_CONTENDED(_lock, _try, _acquire);				\
 } while (0)
 #define LOCK_STAT_LITE_TRY(_lock, _kind, _try)	((void)(_kind), _try(_lock))
-#define lock_stat_lite_release(_lock, _kind)		do { } while (0)
+static inline void lock_stat_lite_release(void *lock,
+					  enum lock_stat_lite_kind kind) { }
 
 static inline bool lock_stat_lite_enabled(void) { return false; }
 
