@@ -11,6 +11,9 @@ v=${1:?variant}
 shift
 out=$(out_dir "$v")
 mkdir -p "$out"
+# Two makes in one output folder corrupt each other's dependency files.
+exec 9> "$out/.build.lock"
+flock 9
 new=$out/.config.new
 frags=$(variant_fragments "$v")
 
