@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 
 PKGS="build-essential bc bison flex libelf-dev libssl-dev cpio rsync kmod
-ccache python3 python3-ply xz-utils qemu-system-x86 qemu-system-data busybox-static
+ccache python3 python3-ply python3-git xz-utils qemu-system-x86 qemu-system-data busybox-static
 sparse coccinelle quilt stress-ng rt-tests trace-cmd linux-perf"
 
 missing=$(dpkg-query -W -f '${db:Status-Abbrev} ${Package}\n' $PKGS 2>/dev/null |

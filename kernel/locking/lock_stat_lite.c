@@ -98,25 +98,29 @@
 
 /* ------------------------------------------------------------------ data */
 
+/*
+ * A site's counters, one for each u64 of struct lock_stat_lite_stats and in
+ * the same order, so that reading and summing them is one loop.
+ */
+#define LSL_NR_STATS	(sizeof(struct lock_stat_lite_stats) / sizeof(u64))
+#define lsl_stat(s, field)						\
+	(&(s)->stat[offsetof(struct lock_stat_lite_stats, field) / sizeof(u64)])
+#define LSL_MAX_BIT(field)						\
+	BIT(offsetof(struct lock_stat_lite_stats, field) / sizeof(u64))
+/* The counters that combine by maximum, not by sum. */
+#define LSL_MAX_STATS	(LSL_MAX_BIT(wait_max) | LSL_MAX_BIT(chold_max) |	\
+			 LSL_MAX_BIT(hold_max))
+
 struct lsl_site {
 	unsigned long		ip;
 	unsigned long		lock;
 	u8			kind;
 	bool			many_locks;
-	atomic64_t		contentions;
-	atomic64_t		wait_total;
-	atomic64_t		wait_max;
-	atomic64_t		trylock_failed;
-	atomic64_t		acquisitions;
-	atomic64_t		contended_releases;
-	atomic64_t		chold_total;
-	atomic64_t		chold_max;
-	atomic64_t		blocked;
-	atomic64_t		holds_sampled;
-	atomic64_t		hold_total;
-	atomic64_t		hold_max;
+	atomic64_t		stat[LSL_NR_STATS];
 	atomic_t		hist[LSL_HIST];
 };
+
+static_assert(sizeof(struct lock_stat_lite_stats) == LSL_NR_STATS * sizeof(u64));
 
 struct lsl_held {
 	unsigned long		tag;
@@ -286,12 +290,8 @@ static bool lsl_has_waiters(void *lock, enum lock_stat_lite_kind kind)
 {
 	if (kind == LSL_SPIN)
 		return raw_spin_is_contended((raw_spinlock_t *)lock);
-#ifdef CONFIG_QUEUED_RWLOCKS
 	/* The first queued reader or writer spins holding wait_lock. */
 	return arch_spin_is_locked(&((rwlock_t *)lock)->raw_lock.wait_lock);
-#else
-	return false;
-#endif
 }
 
 static u32 lsl_next_interval(struct lsl_level *lv)
@@ -317,7 +317,7 @@ static void lsl_push(struct lsl_level *lv, void *lock,
 
 		lv->countdown = lsl_next_interval(lv);
 		if (s)
-			atomic64_add(lsl_sample, &s->acquisitions);
+			atomic64_add(lsl_sample, lsl_stat(s, acquisitions));
 		tag |= LSL_TAG_SAMPLED;
 	}
 	h = &lv->held[lv->depth];
@@ -333,13 +333,15 @@ static void lsl_push(struct lsl_level *lv, void *lock,
 /*
  * Find the holder of @lock in the other CPUs' stacks and mark its entry, so
  * that its release is counted as contended even where the lock word has no
- * waiter bits (virt_spin_lock()).  Slow path only.
+ * waiter bits (virt_spin_lock()).  Returns the holder's acquire site and
+ * kind, or 0 when no holder was found.  Slow path only.
  */
-static struct lsl_held *lsl_find_holder(void *lock, unsigned long *site,
-					u32 *kind)
+static unsigned long lsl_find_holder(void *lock, u32 *kind)
 {
 	unsigned int gen = READ_ONCE(lsl_gen);
+	unsigned long site;
 	int cpu, l, i;
+	u32 hkind;
 
 	for_each_online_cpu(cpu) {
 		struct lsl_cpu *c = per_cpu_ptr(&lsl_cpu, cpu);
@@ -358,17 +360,18 @@ static struct lsl_held *lsl_find_holder(void *lock, unsigned long *site,
 					continue;
 				/* Pairs with the smp_wmb() in lsl_push(). */
 				smp_rmb();
-				*site = READ_ONCE(h->site);
-				*kind = READ_ONCE(h->kind);
+				site = READ_ONCE(h->site);
+				hkind = READ_ONCE(h->kind);
 				/* Fails if the holder popped the entry meanwhile. */
 				if (!(tag & LSL_TAG_CONTENDED) &&
 				    !try_cmpxchg(&h->tag, &tag, tag | LSL_TAG_CONTENDED))
 					continue;
-				return h;
+				*kind = hkind;
+				return site;
 			}
 		}
 	}
-	return NULL;
+	return 0;
 }
 
 static void lsl_record_wait(void *lock, enum lock_stat_lite_kind kind,
@@ -378,9 +381,9 @@ static void lsl_record_wait(void *lock, enum lock_stat_lite_kind kind,
 	struct lsl_site *s = lsl_site_get(ip, kind, lock);
 
 	if (s) {
-		atomic64_inc(&s->contentions);
-		atomic64_add(wait, &s->wait_total);
-		lsl_max(&s->wait_max, wait);
+		atomic64_inc(lsl_stat(s, contentions));
+		atomic64_add(wait, lsl_stat(s, wait_total));
+		lsl_max(lsl_stat(s, wait_max), wait);
 		atomic_inc(&s->hist[min_t(int, fls64(wait), LSL_HIST - 1)]);
 	}
 	if (!holder) {
@@ -389,7 +392,7 @@ static void lsl_record_wait(void *lock, enum lock_stat_lite_kind kind,
 	}
 	s = lsl_site_get(holder, hkind, lock);
 	if (s)
-		atomic64_add(wait, &s->blocked);
+		atomic64_add(wait, lsl_stat(s, blocked));
 }
 
 /**
@@ -405,7 +408,7 @@ static void lsl_record_wait(void *lock, enum lock_stat_lite_kind kind,
 notrace void __lock_stat_lite_lock(void *lock, enum lock_stat_lite_kind kind,
 				   unsigned long ip)
 {
-	unsigned long holder_site = 0;
+	unsigned long holder_site;
 	struct lsl_level *lv;
 	u32 hkind = kind;
 	u64 t0, t1;
@@ -421,8 +424,7 @@ notrace void __lock_stat_lite_lock(void *lock, enum lock_stat_lite_kind kind,
 		return;
 	}
 	t0 = local_clock();
-	if (!lsl_find_holder(lock, &holder_site, &hkind))
-		holder_site = 0;
+	holder_site = lsl_find_holder(lock, &hkind);
 	lsl_acquire(lock, kind);
 	t1 = local_clock();
 	lsl_record_wait(lock, kind, ip, t1 - t0, holder_site, hkind);
@@ -450,7 +452,7 @@ notrace void __lock_stat_lite_trylock(void *lock, enum lock_stat_lite_kind kind,
 	}
 	s = lsl_site_get(ip, kind, lock);
 	if (s)
-		atomic64_inc(&s->trylock_failed);
+		atomic64_inc(lsl_stat(s, trylock_failed));
 }
 EXPORT_SYMBOL(__lock_stat_lite_trylock);
 
@@ -463,14 +465,14 @@ static void lsl_record_release(struct lsl_held *h, unsigned long tag,
 	if (!s)
 		return;
 	if (contended) {
-		atomic64_inc(&s->contended_releases);
-		atomic64_add(hold, &s->chold_total);
-		lsl_max(&s->chold_max, hold);
+		atomic64_inc(lsl_stat(s, contended_releases));
+		atomic64_add(hold, lsl_stat(s, chold_total));
+		lsl_max(lsl_stat(s, chold_max), hold);
 	}
 	if (tag & LSL_TAG_SAMPLED) {
-		atomic64_inc(&s->holds_sampled);
-		atomic64_add(hold, &s->hold_total);
-		lsl_max(&s->hold_max, hold);
+		atomic64_inc(lsl_stat(s, holds_sampled));
+		atomic64_add(hold, lsl_stat(s, hold_total));
+		lsl_max(lsl_stat(s, hold_max), hold);
 	}
 }
 
@@ -627,18 +629,11 @@ void lock_stat_lite_trace_unreg(void)
 
 static void lsl_site_read(struct lsl_site *s, struct lock_stat_lite_stats *st)
 {
-	st->contentions = atomic64_read(&s->contentions);
-	st->wait_total = atomic64_read(&s->wait_total);
-	st->wait_max = atomic64_read(&s->wait_max);
-	st->trylock_failed = atomic64_read(&s->trylock_failed);
-	st->acquisitions = atomic64_read(&s->acquisitions);
-	st->contended_releases = atomic64_read(&s->contended_releases);
-	st->chold_total = atomic64_read(&s->chold_total);
-	st->chold_max = atomic64_read(&s->chold_max);
-	st->blocked = atomic64_read(&s->blocked);
-	st->holds_sampled = atomic64_read(&s->holds_sampled);
-	st->hold_total = atomic64_read(&s->hold_total);
-	st->hold_max = atomic64_read(&s->hold_max);
+	u64 *v = (u64 *)st;
+	int i;
+
+	for (i = 0; i < LSL_NR_STATS; i++)
+		v[i] = atomic64_read(&s->stat[i]);
 }
 
 /**
@@ -658,7 +653,7 @@ int lock_stat_lite_func_stats(const void *func, enum lock_stat_lite_kind kind,
 {
 	unsigned long size, offset, start, i;
 	struct lock_stat_lite_stats st;
-	int n = 0;
+	int n = 0, j;
 
 	memset(out, 0, sizeof(*out));
 	if (!lsl_table ||
@@ -672,18 +667,11 @@ int lock_stat_lite_func_stats(const void *func, enum lock_stat_lite_kind kind,
 		if (ip <= start || ip > start + size || READ_ONCE(s->kind) != kind)
 			continue;
 		lsl_site_read(s, &st);
-		out->contentions += st.contentions;
-		out->wait_total += st.wait_total;
-		out->wait_max = max(out->wait_max, st.wait_max);
-		out->trylock_failed += st.trylock_failed;
-		out->acquisitions += st.acquisitions;
-		out->contended_releases += st.contended_releases;
-		out->chold_total += st.chold_total;
-		out->chold_max = max(out->chold_max, st.chold_max);
-		out->blocked += st.blocked;
-		out->holds_sampled += st.holds_sampled;
-		out->hold_total += st.hold_total;
-		out->hold_max = max(out->hold_max, st.hold_max);
+		for (j = 0; j < LSL_NR_STATS; j++) {
+			u64 *sum = (u64 *)out + j, v = ((u64 *)&st)[j];
+
+			*sum = LSL_MAX_STATS & BIT(j) ? max(*sum, v) : *sum + v;
+		}
 		n++;
 	}
 	return n;
