@@ -60,7 +60,7 @@ struct lock_stat_lite_stats {
 DECLARE_STATIC_KEY_FALSE(lock_stat_lite_key);
 
 void __lock_stat_lite_lock(void *lock, enum lock_stat_lite_kind kind,
-			   unsigned long ip);
+			   unsigned long ip) __acquires(lock);
 void __lock_stat_lite_trylock(void *lock, enum lock_stat_lite_kind kind,
 			      bool acquired, unsigned long ip);
 void __lock_stat_lite_release(void *lock, enum lock_stat_lite_kind kind);

@@ -254,35 +254,26 @@ static __always_inline struct lsl_level *lsl_this_level(void)
 	return lv;
 }
 
-static bool lsl_try(void *lock, enum lock_stat_lite_kind kind)
+static bool __lsl_try(void *lock, enum lock_stat_lite_kind kind)
 {
-	switch (kind) {
-	case LSL_SPIN:
+	if (kind == LSL_SPIN)
 		return do_raw_spin_trylock(lock);
-	case LSL_READ:
+	if (kind == LSL_READ)
 		return do_raw_read_trylock((rwlock_t *)lock);
-	case LSL_WRITE:
-		return do_raw_write_trylock((rwlock_t *)lock);
-	default:
-		return false;
-	}
+	return do_raw_write_trylock((rwlock_t *)lock);
 }
+/* Tell sparse that the lock is held when the trylock succeeded. */
+#define lsl_try(lock, kind)	__cond_lock(lock, __lsl_try(lock, kind))
 
 static void lsl_acquire(void *lock, enum lock_stat_lite_kind kind)
+	__acquires(lock)
 {
-	switch (kind) {
-	case LSL_SPIN:
+	if (kind == LSL_SPIN)
 		do_raw_spin_lock(lock);
-		break;
-	case LSL_READ:
+	else if (kind == LSL_READ)
 		do_raw_read_lock((rwlock_t *)lock);
-		break;
-	case LSL_WRITE:
+	else
 		do_raw_write_lock((rwlock_t *)lock);
-		break;
-	default:
-		break;
-	}
 }
 
 /* Does the lock word show a waiter?  Called by the holder. */
@@ -406,7 +397,7 @@ static void lsl_record_wait(void *lock, enum lock_stat_lite_kind kind,
  * and lockdep was told.  Returns with the lock held.
  */
 notrace void __lock_stat_lite_lock(void *lock, enum lock_stat_lite_kind kind,
-				   unsigned long ip)
+				   unsigned long ip) __acquires(lock)
 {
 	unsigned long holder_site;
 	struct lsl_level *lv;
@@ -414,8 +405,7 @@ notrace void __lock_stat_lite_lock(void *lock, enum lock_stat_lite_kind kind,
 	u64 t0, t1;
 
 	if (!READ_ONCE(lsl_stats_on) || READ_ONCE(lsl_paused)) {
-		if (!lsl_try(lock, kind))
-			lsl_acquire(lock, kind);
+		lsl_acquire(lock, kind);
 		return;
 	}
 	lv = lsl_this_level();

@@ -68,8 +68,14 @@ static noinline void site_spin_irqsave_wait(spinlock_t *l)
 
 static noinline bool site_spin_trylock(spinlock_t *l)
 {
-	if (!spin_trylock(l))
+	/*
+	 * _raw_spin_trylock() is what spin_trylock() calls.  Called directly
+	 * with the acquire marked by hand, sparse does not see the ternary
+	 * of __cond_lock(), which it cannot merge.
+	 */
+	if (!_raw_spin_trylock(&l->rlock))
 		return false;
+	__acquire(&l->rlock);
 	spin_unlock(l);
 	return true;
 }

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,11 +71,10 @@ static int sysctl_get(void)
 /* Seconds since the last reset, from the header. */
 static double since_reset(void)
 {
-	char *s = read_all(PROC_FILE), *p;
-	double v = -1;
+	char *s = read_all(PROC_FILE);
+	char *p = s ? strstr(s, "\nsince reset: ") : NULL;
+	double v = p ? atof(p + strlen("\nsince reset: ")) : -1;
 
-	if (s && (p = strstr(s, "\nsince reset: ")))
-		v = atof(p + strlen("\nsince reset: "));
 	free(s);
 	return v;
 }
@@ -180,7 +180,7 @@ TEST_F(lsl, sysctl_rejects_bad_values)
 	static const char *const bad[] = { "2\n", "-1\n", "abc\n", "1x\n" };
 	unsigned int i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		EXPECT_EQ(-EINVAL, write_str(SYSCTL, bad[i], strlen(bad[i])))
 			TH_LOG("value '%s'", bad[i]);
 		EXPECT_EQ(1, sysctl_get());
@@ -195,7 +195,7 @@ TEST_F(lsl, malformed_writes_rejected)
 
 	before = since_reset();
 	ASSERT_GE(before, 0);
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
 		EXPECT_EQ(-EINVAL, write_str(PROC_FILE, bad[i], strlen(bad[i])))
 			TH_LOG("write '%s'", bad[i]);
 	EXPECT_EQ(-EINVAL, write_str(PROC_FILE, "", 0));
@@ -211,7 +211,7 @@ TEST_F(lsl, malformed_writes_rejected)
 #define SIGLOCK_SITES "set_current_blocked sigprocmask"
 #define MAX_THREADS 8
 
-static volatile int stop;
+static atomic_int stop;
 
 static void *sigmask_loop(void *arg)
 {
