@@ -81,15 +81,23 @@
 #include <linux/log2.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
+#include <linux/xarray.h>
+#include <linux/slab.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <kunit/visibility.h>
 #include <asm/sections.h>
 
 #include <trace/events/lock.h>
 
-#define LSL_VERSION		"1.0"
+#define LSL_VERSION		"1.1"
 #define LSL_DEPTH		16
 #define LSL_LEVELS		4
 #define LSL_PROBES		32
 #define LSL_HIST		24
+#define LSL_TOP_PAIRS		32
+#define LSL_NAME_LEN		24
+#define LSL_PAIR_UNKNOWN	U32_MAX
 
 /* Low bits of a held entry's tag; locks are at least 4-byte aligned. */
 #define LSL_TAG_CONTENDED	1UL
@@ -122,15 +130,24 @@ struct lsl_site {
 
 static_assert(sizeof(struct lock_stat_lite_stats) == LSL_NR_STATS * sizeof(u64));
 
-struct lsl_held {
-	unsigned long		tag;
-	unsigned long		site;
-	u64			t_acquire;
-	u32			kind;
+/*
+ * Who blocked whom: waits counted per (holder site, waiter site).  The key
+ * packs the two sites' indices in the table plus one, so that 0 is free.
+ */
+struct lsl_pair {
+	u64			key;
+	atomic64_t		count;
+	atomic64_t		wait;
+};
+
+/* A name given to a lock; freed after a grace period. */
+struct lsl_name {
+	struct rcu_head		rcu;
+	char			name[LSL_NAME_LEN];
 };
 
 struct lsl_level {
-	struct lsl_held		held[LSL_DEPTH];
+	struct lock_stat_lite_held held[LSL_DEPTH];
 	unsigned int		gen;
 	u8			depth;
 	int			countdown;
@@ -147,6 +164,8 @@ EXPORT_SYMBOL(lock_stat_lite_key);
 static DEFINE_PER_CPU(struct lsl_cpu, lsl_cpu);
 
 static struct lsl_site *lsl_table;
+static struct lsl_pair *lsl_pairs;
+static DEFINE_XARRAY(lsl_names);
 static unsigned int lsl_table_bits __ro_after_init =
 	CONFIG_LOCK_STAT_LITE_SITES_SHIFT;
 static unsigned int lsl_sample __ro_after_init = CONFIG_LOCK_STAT_LITE_SAMPLE;
@@ -161,6 +180,7 @@ static atomic_long_t lsl_used;
 static atomic_long_t lsl_dropped;
 static atomic_long_t lsl_untracked;
 static atomic_long_t lsl_unknown_holder;
+static atomic_long_t lsl_pairs_dropped;
 static u64 lsl_reset_time;
 static bool lsl_broken;
 static DEFINE_MUTEX(lsl_mutex);
@@ -169,6 +189,9 @@ static const char *const lsl_kind_name[LSL_NR_KINDS] = {
 	[LSL_SPIN]	= "spin",
 	[LSL_READ]	= "read",
 	[LSL_WRITE]	= "write",
+	[LSL_MUTEX]	= "mutex",
+	[LSL_RSEM]	= "rsem",
+	[LSL_WSEM]	= "wsem",
 };
 
 static void lsl_disable_workfn(struct work_struct *work);
@@ -254,7 +277,7 @@ static __always_inline struct lsl_level *lsl_this_level(void)
 	return lv;
 }
 
-static bool __lsl_try(void *lock, enum lock_stat_lite_kind kind)
+static bool lsl_try(void *lock, enum lock_stat_lite_kind kind)
 {
 	if (kind == LSL_SPIN)
 		return do_raw_spin_trylock(lock);
@@ -262,8 +285,6 @@ static bool __lsl_try(void *lock, enum lock_stat_lite_kind kind)
 		return do_raw_read_trylock((rwlock_t *)lock);
 	return do_raw_write_trylock((rwlock_t *)lock);
 }
-/* Tell sparse that the lock is held when the trylock succeeded. */
-#define lsl_try(lock, kind)	__cond_lock(lock, __lsl_try(lock, kind))
 
 static void lsl_acquire(void *lock, enum lock_stat_lite_kind kind)
 	__acquires(lock)
@@ -293,83 +314,192 @@ static u32 lsl_next_interval(struct lsl_level *lv)
 	return 1 + prandom_u32_state(&lv->rnd) % (2 * lsl_sample - 1);
 }
 
-static void lsl_push(struct lsl_level *lv, void *lock,
-		     enum lock_stat_lite_kind kind, unsigned long ip, u64 now)
+/*
+ * Count one acquisition in lsl_sample on average, scaled, at a random
+ * interval kept in @lv.  Returns whether this one was sampled.
+ */
+static bool lsl_sample_acquire(struct lsl_level *lv, void *lock,
+			       enum lock_stat_lite_kind kind, unsigned long ip)
+{
+	struct lsl_site *s;
+
+	if (--lv->countdown > 0)
+		return false;
+	lv->countdown = lsl_next_interval(lv);
+	s = lsl_site_get(ip, kind, lock);
+	if (s)
+		atomic64_add(lsl_sample, lsl_stat(s, acquisitions));
+	return true;
+}
+
+/*
+ * Push a hold on a stack of held locks: a CPU's context level, or a task's
+ * sleeping locks.  Only the stack's owner pushes and pops.
+ */
+static void lsl_push(struct lock_stat_lite_held *held, u8 *depth,
+		     unsigned int max, void *lock, enum lock_stat_lite_kind kind,
+		     unsigned long ip, u64 now, bool sampled)
 {
 	unsigned long tag = (unsigned long)lock;
-	struct lsl_held *h;
+	struct lock_stat_lite_held *h;
 
-	if (unlikely(lv->depth >= LSL_DEPTH)) {
+	if (unlikely(*depth >= max)) {
 		atomic_long_inc(&lsl_untracked);
 		return;
 	}
-	if (--lv->countdown <= 0) {
-		struct lsl_site *s = lsl_site_get(ip, kind, lock);
-
-		lv->countdown = lsl_next_interval(lv);
-		if (s)
-			atomic64_add(lsl_sample, lsl_stat(s, acquisitions));
+	if (sampled)
 		tag |= LSL_TAG_SAMPLED;
-	}
-	h = &lv->held[lv->depth];
+	h = &held[*depth];
 	h->site = ip;
 	h->kind = kind;
 	h->t_acquire = now;
 	/* A waiter that sees the tag must see the site and time with it. */
 	smp_wmb();
 	WRITE_ONCE(h->tag, tag);
-	lv->depth++;
+	WRITE_ONCE(*depth, *depth + 1);
+}
+
+static void lsl_push_level(struct lsl_level *lv, void *lock,
+			   enum lock_stat_lite_kind kind, unsigned long ip,
+			   u64 now)
+{
+	bool sampled = lsl_sample_acquire(lv, lock, kind, ip);
+
+	lsl_push(lv->held, &lv->depth, LSL_DEPTH, lock, kind, ip, now, sampled);
 }
 
 /*
- * Find the holder of @lock in the other CPUs' stacks and mark its entry, so
- * that its release is counted as contended even where the lock word has no
- * waiter bits (virt_spin_lock()).  Returns the holder's acquire site and
- * kind, or 0 when no holder was found.  Slow path only.
+ * The current task's stack of sleeping locks.  A stack copied by fork(), or
+ * left from an older generation, is emptied first.
  */
+static struct lock_stat_lite_task *lsl_this_task(void)
+{
+	struct lock_stat_lite_task *t = &current->lock_stat_lite;
+	unsigned int gen = READ_ONCE(lsl_gen);
+
+	if (unlikely(t->owner != current || t->gen != gen)) {
+		WRITE_ONCE(t->depth, 0);
+		WRITE_ONCE(t->gen, gen);
+		/* A waiter that sees the owner must see the empty stack. */
+		smp_wmb();
+		WRITE_ONCE(t->owner, current);
+	}
+	return t;
+}
+
+/* A sleeping lock was acquired; preemption is enabled. */
+static void lsl_push_task(void *lock, enum lock_stat_lite_kind kind,
+			  unsigned long ip, u64 now)
+{
+	struct lock_stat_lite_task *t;
+	bool sampled;
+
+	/* An interrupt must not push on the stack of the task it interrupted. */
+	if (!in_task())
+		return;
+	/* For the per-CPU sampling state, and so that reset waits for us. */
+	preempt_disable_notrace();
+	sampled = lsl_sample_acquire(lsl_this_level(), lock, kind, ip);
+	t = lsl_this_task();
+	lsl_push(t->held, &t->depth, LOCK_STAT_LITE_TASK_DEPTH, lock, kind, ip,
+		 now, sampled);
+	preempt_enable_notrace();
+}
+
+/*
+ * Find @lock in a stack of another CPU or task and mark the entry, so that
+ * its release is counted as contended even where the lock word has no
+ * waiter bits (virt_spin_lock()).  Returns the holder's acquire site and
+ * kind, or 0.  Slow path only.
+ */
+static unsigned long lsl_mark_holder(struct lock_stat_lite_held *held,
+				     unsigned int depth, unsigned int max,
+				     void *lock, u32 *kind)
+{
+	unsigned long site;
+	unsigned int i;
+	u32 hkind;
+
+	for (i = 0; i < depth && i < max; i++) {
+		struct lock_stat_lite_held *h = &held[i];
+		unsigned long tag = READ_ONCE(h->tag);
+
+		if ((tag & ~LSL_TAG_FLAGS) != (unsigned long)lock)
+			continue;
+		/* Pairs with the smp_wmb() in lsl_push(). */
+		smp_rmb();
+		site = READ_ONCE(h->site);
+		hkind = READ_ONCE(h->kind);
+		/* Fails if the holder popped the entry meanwhile. */
+		if (!(tag & LSL_TAG_CONTENDED) &&
+		    !try_cmpxchg(&h->tag, &tag, tag | LSL_TAG_CONTENDED))
+			continue;
+		*kind = hkind;
+		return site;
+	}
+	return 0;
+}
+
+/* The holder of a spinning lock is in some CPU's stack. */
 static unsigned long lsl_find_holder(void *lock, u32 *kind)
 {
 	unsigned int gen = READ_ONCE(lsl_gen);
 	unsigned long site;
-	int cpu, l, i;
-	u32 hkind;
+	int cpu, l;
 
 	for_each_online_cpu(cpu) {
 		struct lsl_cpu *c = per_cpu_ptr(&lsl_cpu, cpu);
 
 		for (l = 0; l < LSL_LEVELS; l++) {
 			struct lsl_level *lv = &c->level[l];
-			int depth = READ_ONCE(lv->depth);
 
 			if (READ_ONCE(lv->gen) != gen)
 				continue;
-			for (i = 0; i < depth && i < LSL_DEPTH; i++) {
-				struct lsl_held *h = &lv->held[i];
-				unsigned long tag = READ_ONCE(h->tag);
-
-				if ((tag & ~LSL_TAG_FLAGS) != (unsigned long)lock)
-					continue;
-				/* Pairs with the smp_wmb() in lsl_push(). */
-				smp_rmb();
-				site = READ_ONCE(h->site);
-				hkind = READ_ONCE(h->kind);
-				/* Fails if the holder popped the entry meanwhile. */
-				if (!(tag & LSL_TAG_CONTENDED) &&
-				    !try_cmpxchg(&h->tag, &tag, tag | LSL_TAG_CONTENDED))
-					continue;
-				*kind = hkind;
+			site = lsl_mark_holder(lv->held, READ_ONCE(lv->depth),
+					       LSL_DEPTH, lock, kind);
+			if (site)
 				return site;
-			}
 		}
 	}
 	return 0;
+}
+
+/*
+ * Count a wait in the pair table of (holder site, waiter site), an unknown
+ * holder as a holder index of its own.
+ */
+static void lsl_pair_add(struct lsl_site *holder, struct lsl_site *waiter,
+			 u64 wait)
+{
+	u32 hi = holder ? holder - lsl_table + 1 : LSL_PAIR_UNKNOWN;
+	u64 key = (u64)hi << 32 | (u32)(waiter - lsl_table + 1);
+	unsigned long mask = (1UL << lsl_table_bits) - 1;
+	unsigned long h = hash_64(key, lsl_table_bits);
+	unsigned int i;
+
+	for (i = 0; i < LSL_PROBES; i++) {
+		struct lsl_pair *p = &lsl_pairs[(h + i) & mask];
+		u64 cur = READ_ONCE(p->key);
+
+		if (!cur) {
+			cur = cmpxchg(&p->key, 0, key);
+			if (!cur)
+				cur = key;
+		}
+		if (cur == key) {
+			atomic64_inc(&p->count);
+			atomic64_add(wait, &p->wait);
+			return;
+		}
+	}
+	atomic_long_inc(&lsl_pairs_dropped);
 }
 
 static void lsl_record_wait(void *lock, enum lock_stat_lite_kind kind,
 			    unsigned long ip, u64 wait, unsigned long holder,
 			    enum lock_stat_lite_kind hkind)
 {
-	struct lsl_site *s = lsl_site_get(ip, kind, lock);
+	struct lsl_site *s = lsl_site_get(ip, kind, lock), *hs = NULL;
 
 	if (s) {
 		atomic64_inc(lsl_stat(s, contentions));
@@ -377,13 +507,16 @@ static void lsl_record_wait(void *lock, enum lock_stat_lite_kind kind,
 		lsl_max(lsl_stat(s, wait_max), wait);
 		atomic_inc(&s->hist[min_t(int, fls64(wait), LSL_HIST - 1)]);
 	}
-	if (!holder) {
+	if (holder) {
+		hs = lsl_site_get(holder, hkind, lock);
+		if (!hs)
+			return;
+		atomic64_add(wait, lsl_stat(hs, blocked));
+	} else {
 		atomic_long_inc(&lsl_unknown_holder);
-		return;
 	}
-	s = lsl_site_get(holder, hkind, lock);
 	if (s)
-		atomic64_add(wait, lsl_stat(s, blocked));
+		lsl_pair_add(hs, s, wait);
 }
 
 /**
@@ -410,7 +543,9 @@ notrace void __lock_stat_lite_lock(void *lock, enum lock_stat_lite_kind kind,
 	}
 	lv = lsl_this_level();
 	if (likely(lsl_try(lock, kind))) {
-		lsl_push(lv, lock, kind, ip, local_clock());
+		/* What __cond_lock() would tell sparse, without its ternary. */
+		__acquire(lock);
+		lsl_push_level(lv, lock, kind, ip, local_clock());
 		return;
 	}
 	t0 = local_clock();
@@ -418,7 +553,7 @@ notrace void __lock_stat_lite_lock(void *lock, enum lock_stat_lite_kind kind,
 	lsl_acquire(lock, kind);
 	t1 = local_clock();
 	lsl_record_wait(lock, kind, ip, t1 - t0, holder_site, hkind);
-	lsl_push(lv, lock, kind, ip, t1);
+	lsl_push_level(lv, lock, kind, ip, t1);
 }
 EXPORT_SYMBOL(__lock_stat_lite_lock);
 
@@ -437,7 +572,11 @@ notrace void __lock_stat_lite_trylock(void *lock, enum lock_stat_lite_kind kind,
 	if (!READ_ONCE(lsl_stats_on) || READ_ONCE(lsl_paused))
 		return;
 	if (acquired) {
-		lsl_push(lsl_this_level(), lock, kind, ip, local_clock());
+		if (LSL_SLEEPING(kind))
+			lsl_push_task(lock, kind, ip, local_clock());
+		else
+			lsl_push_level(lsl_this_level(), lock, kind, ip,
+				       local_clock());
 		return;
 	}
 	s = lsl_site_get(ip, kind, lock);
@@ -446,7 +585,7 @@ notrace void __lock_stat_lite_trylock(void *lock, enum lock_stat_lite_kind kind,
 }
 EXPORT_SYMBOL(__lock_stat_lite_trylock);
 
-static void lsl_record_release(struct lsl_held *h, unsigned long tag,
+static void lsl_record_release(struct lock_stat_lite_held *h, unsigned long tag,
 			       bool contended, void *lock)
 {
 	u64 hold = local_clock() - h->t_acquire;
@@ -466,6 +605,43 @@ static void lsl_record_release(struct lsl_held *h, unsigned long tag,
 	}
 }
 
+/*
+ * Pop @lock from a stack of held locks and charge the hold to its acquire
+ * site.  Returns whether the hold was contended: the caller saw waiters in
+ * the lock word, or a waiter marked the entry.
+ */
+static bool lsl_pop(struct lock_stat_lite_held *held, u8 *depth,
+		    unsigned int max, void *lock, bool contended)
+{
+	struct lock_stat_lite_held *h;
+	unsigned long tag;
+	int i;
+
+	if (LSL_WARN_ON(*depth > max))
+		return contended;
+	for (i = *depth - 1; i >= 0; i--) {
+		h = &held[i];
+		tag = READ_ONCE(h->tag);
+		if ((tag & ~LSL_TAG_FLAGS) == (unsigned long)lock)
+			break;
+	}
+	if (i < 0)
+		return contended;
+	/*
+	 * From here a waiter's cmpxchg fails.  One that marked the entry
+	 * between the read above and this store is missed; the lock word
+	 * still shows it on the queued path.
+	 */
+	WRITE_ONCE(h->tag, 0);
+	contended |= tag & LSL_TAG_CONTENDED;
+	if (contended || (tag & LSL_TAG_SAMPLED))
+		lsl_record_release(h, tag, contended, lock);
+	/* Reclaim the hole left by out-of-order releases. */
+	while (*depth && !READ_ONCE(held[*depth - 1].tag))
+		WRITE_ONCE(*depth, *depth - 1);
+	return contended;
+}
+
 /**
  * __lock_stat_lite_release() - record a release; call before unlocking
  * @lock: the raw_spinlock_t or rwlock_t
@@ -479,39 +655,109 @@ notrace void __lock_stat_lite_release(void *lock, enum lock_stat_lite_kind kind)
 {
 	bool contended = lsl_has_waiters(lock, kind);
 	struct lsl_level *lv;
-	unsigned long tag;
-	struct lsl_held *h;
-	int i;
 
-	if (!READ_ONCE(lsl_stats_on) || READ_ONCE(lsl_paused))
-		goto trace;
-	lv = lsl_this_level();
-	if (LSL_WARN_ON(lv->depth > LSL_DEPTH))
-		goto trace;
-	for (i = lv->depth - 1; i >= 0; i--) {
-		h = &lv->held[i];
-		tag = READ_ONCE(h->tag);
-		if ((tag & ~LSL_TAG_FLAGS) == (unsigned long)lock)
-			break;
+	if (READ_ONCE(lsl_stats_on) && !READ_ONCE(lsl_paused)) {
+		lv = lsl_this_level();
+		contended = lsl_pop(lv->held, &lv->depth, LSL_DEPTH, lock,
+				    contended);
 	}
-	if (i < 0)
-		goto trace;
-	/*
-	 * From here a waiter's cmpxchg fails.  One that marked the entry
-	 * between the read above and this store is missed; the lock word
-	 * still shows it on the queued path.
-	 */
-	WRITE_ONCE(h->tag, 0);
-	contended |= tag & LSL_TAG_CONTENDED;
-	if (contended || (tag & LSL_TAG_SAMPLED))
-		lsl_record_release(h, tag, contended, lock);
-	while (lv->depth && !READ_ONCE(lv->held[lv->depth - 1].tag))
-		lv->depth--;
-trace:
 	if (contended)
 		trace_contended_release(lock);
 }
 EXPORT_SYMBOL(__lock_stat_lite_release);
+
+/**
+ * __lock_stat_lite_wait_begin() - a sleeping lock's fast path failed
+ * @w: the wait, on the waiter's stack
+ * @lock: the mutex or rw_semaphore
+ * @owner: the task that holds @lock, or NULL if not known
+ *
+ * Called under rcu_read_lock(), which keeps @owner's task_struct alive as
+ * it does for optimistic spinning.  Readers of an rwsem are not known:
+ * its owner field names only the last reader, which may be gone.
+ */
+notrace void __lock_stat_lite_wait_begin(struct lock_stat_lite_wait *w,
+					 void *lock, struct task_struct *owner)
+{
+	w->holder = 0;
+	w->hkind = 0;
+	w->gen = 0;
+	if (!READ_ONCE(lsl_stats_on) || READ_ONCE(lsl_paused))
+		return;
+	w->gen = READ_ONCE(lsl_gen);
+	if (owner) {
+		struct lock_stat_lite_task *t = &owner->lock_stat_lite;
+
+		/* A copy made by fork() or an older generation holds nothing. */
+		if (READ_ONCE(t->owner) == owner && READ_ONCE(t->gen) == w->gen) {
+			/* Pairs with the smp_wmb() in lsl_this_task(). */
+			smp_rmb();
+			w->holder = lsl_mark_holder(t->held, READ_ONCE(t->depth),
+						    LOCK_STAT_LITE_TASK_DEPTH,
+						    lock, &w->hkind);
+		}
+	}
+	w->t0 = local_clock();
+}
+EXPORT_SYMBOL(__lock_stat_lite_wait_begin);
+
+/**
+ * __lock_stat_lite_wait_end() - a sleeping lock's slow path returned
+ * @w: the wait that __lock_stat_lite_wait_begin() started
+ * @lock: the mutex or rw_semaphore
+ * @kind: mutex, rwsem read or rwsem write
+ * @ip: the call site
+ * @acquired: false when the wait was interrupted
+ *
+ * The wait may have moved the waiter to another CPU; local_clock() is
+ * close enough across CPUs for a wait that slept.  A wait that straddles
+ * an enable or a reset is not counted.
+ */
+notrace void __lock_stat_lite_wait_end(struct lock_stat_lite_wait *w,
+				       void *lock, enum lock_stat_lite_kind kind,
+				       unsigned long ip, bool acquired)
+{
+	u64 now = local_clock();
+
+	preempt_disable_notrace();
+	if (READ_ONCE(lsl_stats_on) && !READ_ONCE(lsl_paused) &&
+	    w->gen == READ_ONCE(lsl_gen))
+		lsl_record_wait(lock, kind, ip, now - w->t0, w->holder, w->hkind);
+	preempt_enable_notrace();
+	if (acquired && READ_ONCE(lsl_stats_on))
+		lsl_push_task(lock, kind, ip, now);
+}
+EXPORT_SYMBOL(__lock_stat_lite_wait_end);
+
+/**
+ * __lock_stat_lite_sleep_release() - a sleeping lock is about to be released
+ * @lock: the mutex or rw_semaphore
+ * @waiters: the lock word shows waiters
+ *
+ * Charges the hold to the site that acquired it and fires
+ * contended_release when there are waiters.  A release by a task that did
+ * not record the acquire (up_read_non_owner(), or a lock taken while off)
+ * finds nothing and is ignored.
+ */
+notrace void __lock_stat_lite_sleep_release(void *lock, bool waiters)
+{
+	bool contended = waiters;
+
+	if (READ_ONCE(lsl_stats_on) && in_task()) {
+		preempt_disable_notrace();
+		if (!READ_ONCE(lsl_paused)) {
+			struct lock_stat_lite_task *t = lsl_this_task();
+
+			contended = lsl_pop(t->held, &t->depth,
+					    LOCK_STAT_LITE_TASK_DEPTH, lock,
+					    contended);
+		}
+		preempt_enable_notrace();
+	}
+	if (contended)
+		trace_contended_release(lock);
+}
+EXPORT_SYMBOL(__lock_stat_lite_sleep_release);
 
 /* ---------------------------------------------------------- control */
 
@@ -576,6 +822,8 @@ void lock_stat_lite_reset(void)
 		WRITE_ONCE(lsl_paused, true);
 		synchronize_rcu();
 		memset(lsl_table, 0, sizeof(*lsl_table) << lsl_table_bits);
+		memset(lsl_pairs, 0, sizeof(*lsl_pairs) << lsl_table_bits);
+		atomic_long_set(&lsl_pairs_dropped, 0);
 		atomic_long_set(&lsl_used, 0);
 		atomic_long_set(&lsl_dropped, 0);
 		atomic_long_set(&lsl_untracked, 0);
@@ -626,6 +874,19 @@ static void lsl_site_read(struct lsl_site *s, struct lock_stat_lite_stats *st)
 		v[i] = atomic64_read(&s->stat[i]);
 }
 
+/* The bounds of the function containing @func: (start, start + size]. */
+static bool lsl_func_range(const void *func, unsigned long *start,
+			   unsigned long *end)
+{
+	unsigned long size, offset;
+
+	if (!kallsyms_lookup_size_offset((unsigned long)func, &size, &offset))
+		return false;
+	*start = (unsigned long)func - offset;
+	*end = *start + size;
+	return true;
+}
+
 /**
  * lock_stat_lite_func_stats() - sum the statistics of the sites in a function
  * @func: any address inside the function whose call sites to sum
@@ -641,20 +902,18 @@ static void lsl_site_read(struct lsl_site *s, struct lock_stat_lite_stats *st)
 int lock_stat_lite_func_stats(const void *func, enum lock_stat_lite_kind kind,
 			      struct lock_stat_lite_stats *out)
 {
-	unsigned long size, offset, start, i;
 	struct lock_stat_lite_stats st;
+	unsigned long start, end, i;
 	int n = 0, j;
 
 	memset(out, 0, sizeof(*out));
-	if (!lsl_table ||
-	    !kallsyms_lookup_size_offset((unsigned long)func, &size, &offset))
+	if (!lsl_table || !lsl_func_range(func, &start, &end))
 		return -ENOENT;
-	start = (unsigned long)func - offset;
 	for (i = 0; i < (1UL << lsl_table_bits); i++) {
 		struct lsl_site *s = &lsl_table[i];
 		unsigned long ip = READ_ONCE(s->ip);
 
-		if (ip <= start || ip > start + size || READ_ONCE(s->kind) != kind)
+		if (ip <= start || ip > end || READ_ONCE(s->kind) != kind)
 			continue;
 		lsl_site_read(s, &st);
 		for (j = 0; j < LSL_NR_STATS; j++) {
@@ -668,6 +927,100 @@ int lock_stat_lite_func_stats(const void *func, enum lock_stat_lite_kind kind,
 }
 EXPORT_SYMBOL_GPL(lock_stat_lite_func_stats);
 
+/* Is @idx, an index in the pair key, a site inside (start, end]? */
+static bool lsl_pair_site_in(u32 idx, unsigned long start, unsigned long end)
+{
+	unsigned long ip;
+
+	if (!idx || idx == LSL_PAIR_UNKNOWN || idx > (1UL << lsl_table_bits))
+		return false;
+	ip = READ_ONCE(lsl_table[idx - 1].ip);
+	return ip > start && ip <= end;
+}
+
+/**
+ * lock_stat_lite_pair_stats() - sum the waits of holder/waiter site pairs
+ * @holder_func: any address inside the function that held the lock, or
+ *	NULL for waits whose holder was not known
+ * @waiter_func: any address inside the function that waited
+ * @count: the number of waits
+ * @wait: their total wait, in ns
+ *
+ * Return: the number of pairs summed, or -ENOENT if a function is unknown.
+ */
+int lock_stat_lite_pair_stats(const void *holder_func, const void *waiter_func,
+			      u64 *count, u64 *wait)
+{
+	unsigned long hs = 0, he = 0, ws, we, i;
+	int n = 0;
+
+	*count = 0;
+	*wait = 0;
+	if (!lsl_pairs || !lsl_func_range(waiter_func, &ws, &we) ||
+	    (holder_func && !lsl_func_range(holder_func, &hs, &he)))
+		return -ENOENT;
+	for (i = 0; i < (1UL << lsl_table_bits); i++) {
+		struct lsl_pair *p = &lsl_pairs[i];
+		u64 key = READ_ONCE(p->key);
+
+		if (!key || !lsl_pair_site_in((u32)key, ws, we))
+			continue;
+		if (holder_func ? !lsl_pair_site_in(key >> 32, hs, he) :
+				  (key >> 32) != LSL_PAIR_UNKNOWN)
+			continue;
+		*count += atomic64_read(&p->count);
+		*wait += atomic64_read(&p->wait);
+		n++;
+	}
+	return n;
+}
+EXPORT_SYMBOL_GPL(lock_stat_lite_pair_stats);
+
+/**
+ * lock_stat_lite_name_lock() - give a lock a name in /proc/lock_stat_lite
+ * @lock: the lock, of any kind
+ * @name: the name, copied (at most 23 characters are kept)
+ *
+ * For hot locks that live in dynamic memory, where the rows could not name
+ * the lock otherwise.  The hooks never look names up: naming a lock costs
+ * its lock and unlock paths nothing.  Unname the lock before freeing it.
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or -ENOMEM.
+ */
+int lock_stat_lite_name_lock(const void *lock, const char *name)
+{
+	struct lsl_name *n = kzalloc(sizeof(*n), GFP_KERNEL), *old;
+
+	if (!n)
+		return -ENOMEM;
+	strscpy(n->name, name, sizeof(n->name));
+	old = xa_store(&lsl_names, (unsigned long)lock, n, GFP_KERNEL);
+	if (xa_is_err(old)) {
+		kfree(n);
+		return xa_err(old);
+	}
+	if (old)
+		kfree_rcu(old, rcu);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(lock_stat_lite_name_lock);
+
+/**
+ * lock_stat_lite_unname_lock() - forget the name given to a lock
+ * @lock: the lock; nothing happens if it has no name
+ *
+ * Context: process context.
+ */
+void lock_stat_lite_unname_lock(const void *lock)
+{
+	struct lsl_name *old = xa_erase(&lsl_names, (unsigned long)lock);
+
+	if (old)
+		kfree_rcu(old, rcu);
+}
+EXPORT_SYMBOL_GPL(lock_stat_lite_unname_lock);
+
 /* ------------------------------------------------------------- reporting */
 
 struct lsl_row {
@@ -675,16 +1028,25 @@ struct lsl_row {
 	unsigned long			lock;
 	u8				kind;
 	bool				many_locks;
+	char				name[LSL_NAME_LEN];
 	struct lock_stat_lite_stats	st;
 	u32				hist[LSL_HIST];
 };
 
+struct lsl_pair_row {
+	unsigned long	holder, waiter;
+	u8		hkind, wkind;
+	u64		count, wait;
+};
+
 struct lsl_snapshot {
-	unsigned long	used, dropped, untracked, unknown_holder;
-	u64		since;
-	bool		on;
-	size_t		nr;
-	struct lsl_row	rows[];
+	unsigned long		used, dropped, untracked, unknown_holder;
+	unsigned long		pairs_used, pairs_dropped;
+	u64			since;
+	bool			on;
+	size_t			nr, nr_pairs;
+	struct lsl_pair_row	*pairs;
+	struct lsl_row		rows[];
 };
 
 static int lsl_row_cmp(const void *a, const void *b)
@@ -697,6 +1059,17 @@ static int lsl_row_cmp(const void *a, const void *b)
 		return x->st.blocked < y->st.blocked ? 1 : -1;
 	if (x->st.acquisitions != y->st.acquisitions)
 		return x->st.acquisitions < y->st.acquisitions ? 1 : -1;
+	return 0;
+}
+
+static int lsl_pair_cmp(const void *a, const void *b)
+{
+	const struct lsl_pair_row *x = a, *y = b;
+
+	if (x->wait != y->wait)
+		return x->wait < y->wait ? 1 : -1;
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
 	return 0;
 }
 
@@ -717,7 +1090,9 @@ static void lsl_show_row(struct seq_file *m, struct lsl_row *r)
 		   st->chold_total, st->chold_max, st->blocked, st->holds_sampled,
 		   st->holds_sampled ? div64_u64(st->hold_total, st->holds_sampled) : 0,
 		   st->hold_max, (void *)r->ip);
-	if (r->lock && !r->many_locks && lsl_is_static(r->lock))
+	if (r->name[0])
+		seq_printf(m, "  lock=%s%s", r->name, r->many_locks ? "+" : "");
+	else if (r->lock && !r->many_locks && lsl_is_static(r->lock))
 		seq_printf(m, "  lock=%pS", (void *)r->lock);
 	for (b = 0; b < LSL_HIST; b++) {
 		if (!r->hist[b])
@@ -726,6 +1101,18 @@ static void lsl_show_row(struct seq_file *m, struct lsl_row *r)
 		first = 0;
 	}
 	seq_putc(m, '\n');
+}
+
+static void lsl_show_pair(struct seq_file *m, struct lsl_pair_row *p)
+{
+	seq_printf(m, "%10llu %14llu  %-5s ", p->count, p->wait,
+		   p->holder ? lsl_kind_name[p->hkind] : "-");
+	if (p->holder)
+		seq_printf(m, "%pS", (void *)p->holder);
+	else
+		seq_puts(m, "unknown");
+	seq_printf(m, "  <-  %-5s %pS\n", lsl_kind_name[p->wkind],
+		   (void *)p->waiter);
 }
 
 static int lsl_show(struct seq_file *m, void *v)
@@ -752,31 +1139,92 @@ static int lsl_show(struct seq_file *m, void *v)
 		   "holds", "hold-avg", "hold-max", "site");
 	for (i = 0; i < snap->nr; i++)
 		lsl_show_row(m, &snap->rows[i]);
+
+	seq_printf(m, "\nwho blocked whom: %lu pairs used of %lu, %lu waits dropped (table full)\n",
+		   snap->pairs_used, 1UL << lsl_table_bits, snap->pairs_dropped);
+	seq_printf(m, "# top %d (holder site, waiter site) pairs by total wait, in ns\n",
+		   LSL_TOP_PAIRS);
+	seq_printf(m, "# %8s %14s  %-5s %s  <-  %-5s %s\n", "waits", "wait-total",
+		   "kind", "holder", "kind", "waiter");
+	for (i = 0; i < snap->nr_pairs && i < LSL_TOP_PAIRS; i++)
+		lsl_show_pair(m, &snap->pairs[i]);
 	return 0;
 }
 
-static int lsl_open(struct inode *inode, struct file *file)
+static void lsl_snapshot_free(struct lsl_snapshot *snap)
+{
+	kvfree(snap->pairs);
+	kvfree(snap);
+}
+
+static void lsl_snapshot_site(struct lsl_site *s, unsigned long *ip, u8 *kind)
+{
+	*ip = READ_ONCE(s->ip);
+	*kind = min_t(u8, READ_ONCE(s->kind), LSL_NR_KINDS - 1);
+}
+
+static void lsl_snapshot_pairs(struct lsl_snapshot *snap)
+{
+	unsigned long i, size = 1UL << lsl_table_bits;
+	size_t n = 0;
+
+	for (i = 0; i < size; i++) {
+		struct lsl_pair *p = &lsl_pairs[i];
+		struct lsl_pair_row *r = &snap->pairs[n];
+		u64 key = READ_ONCE(p->key);
+		u32 hi = key >> 32, wi = (u32)key;
+
+		if (!key || !wi || wi > size ||
+		    (hi != LSL_PAIR_UNKNOWN && (!hi || hi > size)))
+			continue;
+		lsl_snapshot_site(&lsl_table[wi - 1], &r->waiter, &r->wkind);
+		r->holder = 0;
+		r->hkind = 0;
+		if (hi != LSL_PAIR_UNKNOWN)
+			lsl_snapshot_site(&lsl_table[hi - 1], &r->holder, &r->hkind);
+		r->count = atomic64_read(&p->count);
+		r->wait = atomic64_read(&p->wait);
+		/* A site cleared by a reset that is still in progress. */
+		if (!r->waiter || (hi != LSL_PAIR_UNKNOWN && !r->holder))
+			continue;
+		n++;
+	}
+	snap->pairs_used = n;
+	snap->nr_pairs = n;
+	sort(snap->pairs, n, sizeof(snap->pairs[0]), lsl_pair_cmp, NULL);
+}
+
+static struct lsl_snapshot *lsl_snapshot(void)
 {
 	unsigned long i, n = 0, size = 1UL << lsl_table_bits;
 	struct lsl_snapshot *snap;
-	int ret;
 
 	if (!lsl_table)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	snap = kvzalloc(struct_size(snap, rows, size), GFP_KERNEL);
 	if (!snap)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
+	snap->pairs = kvcalloc(size, sizeof(*snap->pairs), GFP_KERNEL);
+	if (!snap->pairs) {
+		kvfree(snap);
+		return ERR_PTR(-ENOMEM);
+	}
 	for (i = 0; i < size; i++) {
 		struct lsl_site *s = &lsl_table[i];
 		struct lsl_row *r = &snap->rows[n];
+		struct lsl_name *name;
 		int b;
 
-		r->ip = READ_ONCE(s->ip);
+		lsl_snapshot_site(s, &r->ip, &r->kind);
 		if (!r->ip)
 			continue;
 		r->lock = READ_ONCE(s->lock);
-		r->kind = min_t(u8, READ_ONCE(s->kind), LSL_NR_KINDS - 1);
 		r->many_locks = READ_ONCE(s->many_locks);
+		rcu_read_lock();
+		name = xa_load(&lsl_names, r->lock);
+		if (name)
+			strscpy(r->name, name->name, sizeof(r->name));
+		rcu_read_unlock();
 		lsl_site_read(s, &r->st);
 		for (b = 0; b < LSL_HIST; b++)
 			r->hist[b] = atomic_read(&s->hist[b]);
@@ -788,11 +1236,24 @@ static int lsl_open(struct inode *inode, struct file *file)
 	snap->dropped = atomic_long_read(&lsl_dropped);
 	snap->untracked = atomic_long_read(&lsl_untracked);
 	snap->unknown_holder = atomic_long_read(&lsl_unknown_holder);
+	snap->pairs_dropped = atomic_long_read(&lsl_pairs_dropped);
 	snap->since = ktime_get_ns() - READ_ONCE(lsl_reset_time);
 	sort(snap->rows, n, sizeof(snap->rows[0]), lsl_row_cmp, NULL);
-	ret = single_open_size(file, lsl_show, snap, 4096 + n * 256);
+	lsl_snapshot_pairs(snap);
+	return snap;
+}
+
+static int lsl_open(struct inode *inode, struct file *file)
+{
+	struct lsl_snapshot *snap = lsl_snapshot();
+	int ret;
+
+	if (IS_ERR(snap))
+		return PTR_ERR(snap);
+	ret = single_open_size(file, lsl_show, snap,
+			       4096 + (snap->nr + LSL_TOP_PAIRS) * 256);
 	if (ret)
-		kvfree(snap);
+		lsl_snapshot_free(snap);
 	return ret;
 }
 
@@ -800,9 +1261,35 @@ static int lsl_release(struct inode *inode, struct file *file)
 {
 	struct seq_file *m = file->private_data;
 
-	kvfree(m->private);
+	lsl_snapshot_free(m->private);
 	return single_release(inode, file);
 }
+
+/**
+ * lock_stat_lite_print() - print what /proc/lock_stat_lite shows
+ * @buf: where to print, NUL-terminated
+ * @size: the size of @buf
+ *
+ * For the KUnit suite, which runs without a mounted /proc.
+ *
+ * Return: the length printed, -EOVERFLOW if @buf was too small, or -ENOMEM.
+ */
+ssize_t lock_stat_lite_print(char *buf, size_t size)
+{
+	struct lsl_snapshot *snap = lsl_snapshot();
+	struct seq_file m = { .buf = buf, .size = size - 1 };
+	ssize_t ret;
+
+	if (IS_ERR(snap))
+		return PTR_ERR(snap);
+	m.private = snap;
+	lsl_show(&m, NULL);
+	ret = seq_has_overflowed(&m) ? -EOVERFLOW : m.count;
+	buf[min(m.count, size - 1)] = '\0';
+	lsl_snapshot_free(snap);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(lock_stat_lite_print);
 
 static ssize_t lsl_write(struct file *file, const char __user *buf,
 			 size_t count, loff_t *ppos)
@@ -894,12 +1381,18 @@ static int __init lsl_init(void)
 			lv->countdown = lsl_next_interval(lv);
 		}
 	}
-	lsl_table = kvcalloc(1UL << lsl_table_bits, sizeof(*lsl_table), GFP_KERNEL);
-	if (!lsl_table)
+	lsl_pairs = kvcalloc(1UL << lsl_table_bits, sizeof(*lsl_pairs), GFP_KERNEL);
+	if (!lsl_pairs)
 		return -ENOMEM;
+	lsl_table = kvcalloc(1UL << lsl_table_bits, sizeof(*lsl_table), GFP_KERNEL);
+	if (!lsl_table) {
+		kvfree(lsl_pairs);
+		return -ENOMEM;
+	}
 	lsl_reset_time = ktime_get_ns();
-	pr_info("%lu sites (%zu bytes), sampling 1 in %u acquisitions\n",
-		1UL << lsl_table_bits, sizeof(*lsl_table) << lsl_table_bits,
+	pr_info("%lu sites and pairs (%zu bytes), sampling 1 in %u acquisitions\n",
+		1UL << lsl_table_bits,
+		(sizeof(*lsl_table) + sizeof(*lsl_pairs)) << lsl_table_bits,
 		lsl_sample);
 	if (lsl_boot_enable)
 		lock_stat_lite_set_enabled(true);

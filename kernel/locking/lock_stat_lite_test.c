@@ -12,6 +12,10 @@
 #include <linux/lock_stat_lite.h>
 #include <linux/spinlock.h>
 #include <linux/rwlock.h>
+#include <linux/mutex.h>
+#include <linux/rwsem.h>
+#include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/kthread.h>
 #include <linux/completion.h>
 #include <linux/delay.h>
@@ -29,16 +33,18 @@
 
 static DEFINE_SPINLOCK(test_lock);
 static DEFINE_RWLOCK(test_rwlock);
+static DEFINE_MUTEX(test_mutex);
+static DECLARE_RWSEM(test_rwsem);
 
 /* --------------------------------------------------------------- sites */
 
 /* Takes @l, signals @held, and keeps the lock for HOLD_MS. */
-#define DEFINE_HOLD_SITE(name, lock_ptr, lock, unlock)			\
+#define DEFINE_HOLD_SITE(name, lock_ptr, lock, unlock, delay)		\
 static noinline void name(lock_ptr l, struct completion *held)		\
 {									\
 	lock(l);							\
 	complete(held);							\
-	mdelay(HOLD_MS);						\
+	delay(HOLD_MS);							\
 	unlock(l);							\
 }
 
@@ -50,13 +56,37 @@ static noinline void name(lock_ptr l)					\
 	unlock(l);							\
 }
 
-DEFINE_HOLD_SITE(site_spin_hold, spinlock_t *, spin_lock, spin_unlock)
-DEFINE_HOLD_SITE(site_write_hold, rwlock_t *, write_lock, write_unlock)
-DEFINE_HOLD_SITE(site_read_hold, rwlock_t *, read_lock, read_unlock)
+DEFINE_HOLD_SITE(site_spin_hold, spinlock_t *, spin_lock, spin_unlock, mdelay)
+DEFINE_HOLD_SITE(site_write_hold, rwlock_t *, write_lock, write_unlock, mdelay)
+DEFINE_HOLD_SITE(site_read_hold, rwlock_t *, read_lock, read_unlock, mdelay)
+/* Sleeping locks are held asleep, so that their waiters sleep too. */
+DEFINE_HOLD_SITE(site_mutex_hold, struct mutex *, mutex_lock, mutex_unlock, msleep)
+DEFINE_HOLD_SITE(site_wsem_hold, struct rw_semaphore *, down_write, up_write, msleep)
+DEFINE_HOLD_SITE(site_rsem_hold, struct rw_semaphore *, down_read, up_read, msleep)
 DEFINE_WAIT_SITE(site_spin_wait, spinlock_t *, spin_lock, spin_unlock)
 DEFINE_WAIT_SITE(site_spin_uncontended, spinlock_t *, spin_lock, spin_unlock)
 DEFINE_WAIT_SITE(site_read_wait, rwlock_t *, read_lock, read_unlock)
 DEFINE_WAIT_SITE(site_write_wait, rwlock_t *, write_lock, write_unlock)
+DEFINE_WAIT_SITE(site_mutex_wait, struct mutex *, mutex_lock, mutex_unlock)
+DEFINE_WAIT_SITE(site_rsem_wait, struct rw_semaphore *, down_read, up_read)
+DEFINE_WAIT_SITE(site_wsem_wait, struct rw_semaphore *, down_write, up_write)
+
+static noinline bool site_mutex_trylock(struct mutex *l)
+{
+	if (!mutex_trylock(l))
+		return false;
+	mutex_unlock(l);
+	return true;
+}
+
+/* As vma_start_read() tries the per-VMA lock. */
+static noinline bool site_rsem_trylock(struct rw_semaphore *l)
+{
+	if (!down_read_trylock(l))
+		return false;
+	up_read(l);
+	return true;
+}
 
 static noinline void site_spin_irqsave_wait(spinlock_t *l)
 {
@@ -82,7 +112,10 @@ static noinline bool site_spin_trylock(spinlock_t *l)
 
 /* ------------------------------------------------------------ harness */
 
-enum waiter_op { W_SPIN, W_SPIN_IRQSAVE, W_TRYLOCK, W_READ, W_WRITE };
+enum waiter_op {
+	W_SPIN, W_SPIN_IRQSAVE, W_TRYLOCK, W_READ, W_WRITE,
+	W_MUTEX, W_MUTEX_TRYLOCK, W_RSEM, W_WSEM, W_RSEM_TRYLOCK,
+};
 
 struct contend {
 	void			*lock;
@@ -102,12 +135,27 @@ static int holder_fn(void *arg)
 
 	for (i = 0; i < c->rounds; i++) {
 		reinit_completion(&c->waited);
-		if (c->op == W_READ || c->op == W_WRITE) {
+		switch (c->op) {
+		case W_READ:
+		case W_WRITE:
 			if (c->holder_reads)
 				site_read_hold(c->lock, &c->held);
 			else
 				site_write_hold(c->lock, &c->held);
-		} else {
+			break;
+		case W_MUTEX:
+		case W_MUTEX_TRYLOCK:
+			site_mutex_hold(c->lock, &c->held);
+			break;
+		case W_RSEM:
+		case W_WSEM:
+		case W_RSEM_TRYLOCK:
+			if (c->holder_reads)
+				site_rsem_hold(c->lock, &c->held);
+			else
+				site_wsem_hold(c->lock, &c->held);
+			break;
+		default:
 			site_spin_hold(c->lock, &c->held);
 		}
 		/* Sleep, never spin, while the waiter catches up. */
@@ -140,6 +188,23 @@ static int waiter_fn(void *arg)
 			break;
 		case W_WRITE:
 			site_write_wait(c->lock);
+			break;
+		case W_MUTEX:
+			site_mutex_wait(c->lock);
+			break;
+		case W_MUTEX_TRYLOCK:
+			if (!site_mutex_trylock(c->lock))
+				c->trylock_failures++;
+			break;
+		case W_RSEM:
+			site_rsem_wait(c->lock);
+			break;
+		case W_WSEM:
+			site_wsem_wait(c->lock);
+			break;
+		case W_RSEM_TRYLOCK:
+			if (!site_rsem_trylock(c->lock))
+				c->trylock_failures++;
 			break;
 		}
 		complete(&c->waited);
@@ -444,6 +509,180 @@ static void test_contended_release_tracepoint(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&releases_seen), ROUNDS);
 }
 
+/* ------------------------------------------------------ sleeping locks */
+
+static u64 pair_count(struct kunit *test, const void *holder, const void *waiter,
+		      u64 *wait)
+{
+	u64 count, w;
+
+	KUNIT_EXPECT_GE(test, lock_stat_lite_pair_stats(holder, waiter, &count, &w), 0);
+	if (wait)
+		*wait = w;
+	return count;
+}
+
+static void test_mutex_waiter_and_holder(struct kunit *test)
+{
+	struct contend c = { .lock = &test_mutex, .op = W_MUTEX, .rounds = ROUNDS };
+	struct lock_stat_lite_stats w, h;
+	u64 pair_wait;
+
+	contend(test, &c);
+	w = stats(test, site_mutex_wait, LSL_MUTEX);
+	h = stats(test, site_mutex_hold, LSL_MUTEX);
+	KUNIT_EXPECT_EQ(test, w.contentions, ROUNDS);
+	KUNIT_EXPECT_GE(test, w.wait_total, ROUNDS * HOLD_NS_MIN / 4);
+	KUNIT_EXPECT_EQ(test, h.contentions, 0);
+	KUNIT_EXPECT_EQ(test, h.contended_releases, ROUNDS);
+	KUNIT_EXPECT_GE(test, h.chold_total, ROUNDS * HOLD_NS_MIN);
+	KUNIT_EXPECT_EQ(test, h.blocked, w.wait_total);
+	/* Who blocked whom: every wait is charged to the holder's site. */
+	KUNIT_EXPECT_EQ(test, pair_count(test, site_mutex_hold, site_mutex_wait,
+					 &pair_wait), ROUNDS);
+	KUNIT_EXPECT_EQ(test, pair_wait, w.wait_total);
+	KUNIT_EXPECT_EQ(test, pair_count(test, NULL, site_mutex_wait, NULL), 0);
+}
+
+static void test_mutex_trylock_failed(struct kunit *test)
+{
+	struct contend c = { .lock = &test_mutex, .op = W_MUTEX_TRYLOCK, .rounds = ROUNDS };
+	struct lock_stat_lite_stats t;
+
+	contend(test, &c);
+	t = stats(test, site_mutex_trylock, LSL_MUTEX);
+	KUNIT_EXPECT_EQ(test, c.trylock_failures, ROUNDS);
+	KUNIT_EXPECT_EQ(test, t.trylock_failed, ROUNDS);
+	KUNIT_EXPECT_EQ(test, t.contentions, 0);
+}
+
+static void test_rwsem_reader_waits_for_writer(struct kunit *test)
+{
+	struct contend c = { .lock = &test_rwsem, .op = W_RSEM, .rounds = ROUNDS };
+	struct lock_stat_lite_stats r, h;
+
+	contend(test, &c);
+	r = stats(test, site_rsem_wait, LSL_RSEM);
+	h = stats(test, site_wsem_hold, LSL_WSEM);
+	KUNIT_EXPECT_EQ(test, r.contentions, ROUNDS);
+	KUNIT_EXPECT_GT(test, r.wait_total, 0);
+	KUNIT_EXPECT_EQ(test, h.contended_releases, ROUNDS);
+	KUNIT_EXPECT_EQ(test, h.blocked, r.wait_total);
+	KUNIT_EXPECT_EQ(test, pair_count(test, site_wsem_hold, site_rsem_wait, NULL),
+			ROUNDS);
+}
+
+static void test_rwsem_writer_waits_for_writer(struct kunit *test)
+{
+	struct contend c = { .lock = &test_rwsem, .op = W_WSEM, .rounds = ROUNDS };
+	struct lock_stat_lite_stats w, h;
+
+	contend(test, &c);
+	w = stats(test, site_wsem_wait, LSL_WSEM);
+	h = stats(test, site_wsem_hold, LSL_WSEM);
+	KUNIT_EXPECT_EQ(test, w.contentions, ROUNDS);
+	KUNIT_EXPECT_EQ(test, h.contended_releases, ROUNDS);
+	KUNIT_EXPECT_GE(test, h.chold_total, ROUNDS * HOLD_NS_MIN);
+	KUNIT_EXPECT_EQ(test, pair_count(test, site_wsem_hold, site_wsem_wait, NULL),
+			ROUNDS);
+}
+
+static void test_rwsem_writer_waits_for_reader(struct kunit *test)
+{
+	struct contend c = { .lock = &test_rwsem, .op = W_WSEM, .rounds = ROUNDS,
+			     .holder_reads = true };
+	struct lock_stat_lite_stats w, h;
+
+	contend(test, &c);
+	w = stats(test, site_wsem_wait, LSL_WSEM);
+	h = stats(test, site_rsem_hold, LSL_RSEM);
+	KUNIT_EXPECT_EQ(test, w.contentions, ROUNDS);
+	/* The reader sees the waiter at its release... */
+	KUNIT_EXPECT_EQ(test, h.contended_releases, ROUNDS);
+	/* ...but readers are not known to the waiter: never guessed. */
+	KUNIT_EXPECT_EQ(test, h.blocked, 0);
+	KUNIT_EXPECT_EQ(test, pair_count(test, NULL, site_wsem_wait, NULL), ROUNDS);
+	KUNIT_EXPECT_EQ(test, pair_count(test, site_rsem_hold, site_wsem_wait, NULL), 0);
+}
+
+static void test_rwsem_trylock_failed(struct kunit *test)
+{
+	struct contend c = { .lock = &test_rwsem, .op = W_RSEM_TRYLOCK, .rounds = ROUNDS };
+	struct lock_stat_lite_stats t;
+
+	contend(test, &c);
+	t = stats(test, site_rsem_trylock, LSL_RSEM);
+	KUNIT_EXPECT_EQ(test, c.trylock_failures, ROUNDS);
+	KUNIT_EXPECT_EQ(test, t.trylock_failed, ROUNDS);
+}
+
+static int unknown_waiter_fn(void *arg)
+{
+	struct completion *done = arg;
+
+	site_mutex_wait(&test_mutex);
+	complete(done);
+	return 0;
+}
+
+static void test_unknown_holder(struct kunit *test)
+{
+	struct task_struct *k;
+	struct completion done;
+	u64 wait;
+
+	init_completion(&done);
+	/* Taken while off: the hold is not recorded. */
+	KUNIT_ASSERT_EQ(test, lock_stat_lite_set_enabled(false), 0);
+	mutex_lock(&test_mutex);
+	KUNIT_ASSERT_EQ(test, lock_stat_lite_set_enabled(true), 0);
+	k = kthread_run(unknown_waiter_fn, &done, "lsl_unknown");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(k));
+	msleep(HOLD_MS);
+	mutex_unlock(&test_mutex);
+	wait_for_completion(&done);
+	KUNIT_EXPECT_EQ(test, stats(test, site_mutex_wait, LSL_MUTEX).contentions, 1);
+	KUNIT_EXPECT_EQ(test, pair_count(test, NULL, site_mutex_wait, &wait), 1);
+	KUNIT_EXPECT_GT(test, wait, 0);
+	/* The untracked release is not charged to anyone. */
+	KUNIT_EXPECT_EQ(test, stats(test, test_unknown_holder, LSL_MUTEX).contended_releases, 0);
+}
+
+/* Does a line of @text contain both @a and, after it, @b? */
+static bool line_has(const char *text, const char *a, const char *b)
+{
+	const char *p = text;
+
+	while ((p = strstr(p, a))) {
+		const char *eol = strchrnul(p, '\n'), *q = strstr(p, b);
+
+		if (q && q < eol)
+			return true;
+		p = eol;
+	}
+	return false;
+}
+
+static void test_named_lock_shown(struct kunit *test)
+{
+	struct contend c = { .lock = &test_mutex, .op = W_MUTEX, .rounds = 2 };
+	size_t size = 256 * 1024;
+	char *buf = kunit_kmalloc(test, size, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_EQ(test, lock_stat_lite_name_lock(&test_mutex, "lsl_test mutex"), 0);
+	contend(test, &c);
+	KUNIT_ASSERT_GT(test, lock_stat_lite_print(buf, size), 0);
+	KUNIT_EXPECT_TRUE(test, line_has(buf, "site_mutex_wait", "lock=lsl_test mutex"));
+	/* The who-blocked-whom section links the holder to the waiter. */
+	KUNIT_EXPECT_TRUE(test, line_has(buf, "site_mutex_hold", "<-  mutex site_mutex_wait"));
+	lock_stat_lite_unname_lock(&test_mutex);
+	KUNIT_ASSERT_GT(test, lock_stat_lite_print(buf, size), 0);
+	KUNIT_EXPECT_FALSE(test, line_has(buf, "site_mutex_wait", "lock=lsl_test mutex"));
+	/* A global still shows its symbol. */
+	KUNIT_EXPECT_TRUE(test, line_has(buf, "site_mutex_wait", "lock=test_mutex"));
+}
+
 static struct kunit_case lock_stat_lite_cases[] = {
 	KUNIT_CASE(test_lock_sizes_unchanged),
 	KUNIT_CASE(test_waiter_and_holder_sites),
@@ -457,6 +696,14 @@ static struct kunit_case lock_stat_lite_cases[] = {
 	KUNIT_CASE(test_toggle_mid_hold),
 	KUNIT_CASE(test_table_full_counts_drops),
 	KUNIT_CASE(test_contended_release_tracepoint),
+	KUNIT_CASE(test_mutex_waiter_and_holder),
+	KUNIT_CASE(test_mutex_trylock_failed),
+	KUNIT_CASE(test_rwsem_reader_waits_for_writer),
+	KUNIT_CASE(test_rwsem_writer_waits_for_writer),
+	KUNIT_CASE(test_rwsem_writer_waits_for_reader),
+	KUNIT_CASE(test_rwsem_trylock_failed),
+	KUNIT_CASE(test_unknown_holder),
+	KUNIT_CASE(test_named_lock_shown),
 	{}
 };
 
@@ -471,3 +718,4 @@ kunit_test_suite(lock_stat_lite_suite);
 
 MODULE_DESCRIPTION("KUnit tests for lock_stat_lite");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

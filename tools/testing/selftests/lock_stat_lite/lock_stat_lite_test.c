@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -80,10 +81,12 @@ static double since_reset(void)
 }
 
 /*
- * Sum the contentions of the "spin" rows whose site contains one of the
- * names in @sites (a space-separated list).
+ * Sum a column (1: contentions, 7: contended releases) of the rows of
+ * @kind whose site contains one of the names in @sites (a space-separated
+ * list).
  */
-static long contentions_at(const char *text, const char *sites)
+static long column_at(const char *text, const char *kind, int col,
+		      const char *sites)
 {
 	const char *line = text;
 	long total = 0;
@@ -92,20 +95,22 @@ static long contentions_at(const char *text, const char *sites)
 		const char *end = strchr(line, '\n');
 		char buf[1024], names[256], *name, *save;
 		size_t len = end ? (size_t)(end - line) : strlen(line);
-		long con;
+		char k[8];
+		long v[8];
 
 		if (len >= sizeof(buf))
 			len = sizeof(buf) - 1;
 		memcpy(buf, line, len);
 		buf[len] = 0;
 		line = end ? end + 1 : NULL;
-		if (sscanf(buf, "spin %ld", &con) != 1)
+		if (sscanf(buf, "%7s %ld %ld %ld %ld %ld %ld %ld", k, &v[1], &v[2],
+			   &v[3], &v[4], &v[5], &v[6], &v[7]) != 8 || strcmp(k, kind))
 			continue;
 		snprintf(names, sizeof(names), "%s", sites);
 		for (name = strtok_r(names, " ", &save); name;
 		     name = strtok_r(NULL, " ", &save)) {
 			if (strstr(buf, name)) {
-				total += con;
+				total += v[col];
 				break;
 			}
 		}
@@ -182,7 +187,7 @@ TEST_F(lsl, sysctl_rejects_bad_values)
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		EXPECT_EQ(-EINVAL, write_str(SYSCTL, bad[i], strlen(bad[i])))
-			TH_LOG("value '%s'", bad[i]);
+			TH_LOG("value #%u", i);
 		EXPECT_EQ(1, sysctl_get());
 	}
 }
@@ -197,7 +202,7 @@ TEST_F(lsl, malformed_writes_rejected)
 	ASSERT_GE(before, 0);
 	for (i = 0; i < ARRAY_SIZE(bad); i++)
 		EXPECT_EQ(-EINVAL, write_str(PROC_FILE, bad[i], strlen(bad[i])))
-			TH_LOG("write '%s'", bad[i]);
+			TH_LOG("write #%u", i);
 	EXPECT_EQ(-EINVAL, write_str(PROC_FILE, "", 0));
 	/* Nothing was reset: the time since the reset kept growing. */
 	after = since_reset();
@@ -249,7 +254,7 @@ static int siglock_load(unsigned int secs)
 static long siglock_contentions(char **text)
 {
 	char *s = read_all(PROC_FILE);
-	long con = s ? contentions_at(s, SIGLOCK_SITES) : -1;
+	long con = s ? column_at(s, "spin", 1, SIGLOCK_SITES) : -1;
 
 	if (text)
 		*text = s;
@@ -293,6 +298,110 @@ TEST_F(lsl, user_space_contention_at_call_site)
 	ASSERT_EQ(2, write_str(PROC_FILE, "0\n", 2));
 	ASSERT_EQ(0, siglock_load(1));
 	EXPECT_EQ(0, siglock_contentions(NULL));
+}
+
+/*
+ * mmap_lock and the per-VMA lock: threads fault pages in (and drop them
+ * with madvise(), which takes mmap_lock for reading) while another thread
+ * splits and merges the same VMA with mprotect(), which takes mmap_lock
+ * for writing and write-locks the VMA.
+ */
+#define FAULT_PAGES	4
+#define PROT_PAGES	16
+#define MPROTECT_SITE	"do_mprotect_pkey"
+#define READ_SITES	"do_user_addr_fault lock_mm_and_find_vma madvise"
+
+static long page_size;
+
+static void *fault_loop(void *arg)
+{
+	char *p = arg;
+	int i;
+
+	while (!stop) {
+		madvise(p, FAULT_PAGES * page_size, MADV_DONTNEED);
+		for (i = 0; i < FAULT_PAGES; i++)
+			p[i * page_size] = 1;
+	}
+	return NULL;
+}
+
+static void *mprotect_loop(void *arg)
+{
+	char *p = arg;
+
+	while (!stop) {
+		mprotect(p, PROT_PAGES * page_size, PROT_READ | PROT_WRITE | PROT_EXEC);
+		mprotect(p, PROT_PAGES * page_size, PROT_READ | PROT_WRITE);
+	}
+	return NULL;
+}
+
+/* Does a line of @text contain @a and, after it, @b and then @c? */
+static int line_has(const char *text, const char *a, const char *b, const char *c)
+{
+	const char *p = text;
+
+	while ((p = strstr(p, a))) {
+		const char *eol = strchrnul(p, '\n');
+		const char *q = strstr(p, b);
+		const char *r = q ? strstr(q, c) : NULL;
+
+		if (r && r < eol)
+			return 1;
+		p = eol;
+	}
+	return 0;
+}
+
+TEST_F(lsl, mmap_lock_contention)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN), i, started = 0;
+	pthread_t th[MAX_THREADS];
+	long nthreads;
+	char *map, *s;
+
+	if (ncpu < 2)
+		SKIP(return, "needs two CPUs");
+	nthreads = ncpu > MAX_THREADS ? MAX_THREADS : ncpu;
+	page_size = sysconf(_SC_PAGESIZE);
+	map = mmap(NULL, (nthreads * FAULT_PAGES + PROT_PAGES) * page_size,
+		   PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, map);
+	ASSERT_EQ(2, write_str(PROC_FILE, "0\n", 2));
+	stop = 0;
+	if (!pthread_create(&th[started], NULL, mprotect_loop,
+			    map + nthreads * FAULT_PAGES * page_size))
+		started++;
+	for (i = 1; i < nthreads; i++)
+		if (!pthread_create(&th[started], NULL, fault_loop,
+				    map + i * FAULT_PAGES * page_size))
+			started++;
+	sleep(3);
+	stop = 1;
+	for (i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	ASSERT_EQ(nthreads, started);
+
+	s = read_all(PROC_FILE);
+	ASSERT_NE(NULL, s);
+	TH_LOG("rsem contentions at %s: %ld; wsem contended releases at %s: %ld",
+	       READ_SITES, column_at(s, "rsem", 1, READ_SITES),
+	       MPROTECT_SITE, column_at(s, "wsem", 7, MPROTECT_SITE));
+	/* Readers of mmap_lock waited for the writer... */
+	EXPECT_GT(column_at(s, "rsem", 1, READ_SITES), 0) {
+		fputs(s, stderr);
+	}
+	/* ...the writer's site saw them at its releases... */
+	EXPECT_GT(column_at(s, "wsem", 7, MPROTECT_SITE), 0) {
+		fputs(s, stderr);
+	}
+	/* ...and who blocked whom links the two. */
+	EXPECT_TRUE(line_has(s, MPROTECT_SITE, "<-", "rsem")) {
+		fputs(s, stderr);
+	}
+	free(s);
+	munmap(map, (nthreads * FAULT_PAGES + PROT_PAGES) * page_size);
 }
 
 TEST_HARNESS_MAIN
