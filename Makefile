@@ -4,12 +4,13 @@
 
 VARIANT ?= on
 
-.PHONY: run check prepare build refresh deps clean help
+.PHONY: run check bench prepare build refresh deps clean help
 
 help:
 	@echo "make deps      install the Debian packages (root)"
 	@echo "make run       build, boot and show /proc/lock_stat_lite under load"
 	@echo "make check     every test: series, static checks, KUnit, kselftests"
+	@echo "make bench     overhead of =n, on (switched off and on), LOCK_STAT"
 	@echo "make prepare   unpack the pinned source, lay our files, apply the series"
 	@echo "make build     build VARIANT=on|pv|off|lockstat into build/out/VARIANT"
 	@echo "make refresh   export commits made in build/linux back to patches/"
@@ -22,6 +23,9 @@ run: deps
 
 check: deps
 	harness/check.sh
+
+bench: deps
+	harness/bench.sh
 
 prepare:
 	harness/prepare.sh

@@ -417,10 +417,14 @@ static unsigned long lsl_mark_holder(struct lock_stat_lite_held *held,
 				     void *lock, u32 *kind)
 {
 	unsigned long site;
-	unsigned int i;
 	u32 hkind;
+	int i;
 
-	for (i = 0; i < depth && i < max; i++) {
+	/*
+	 * Newest first: an rwsem released by another task leaves a stale
+	 * entry below the holder's current one.
+	 */
+	for (i = (int)min(depth, max) - 1; i >= 0; i--) {
 		struct lock_stat_lite_held *h = &held[i];
 		unsigned long tag = READ_ONCE(h->tag);
 
