@@ -105,7 +105,7 @@ kunit()
 	grep -E '^\[[0-9:]+\] +\[(PASSED|FAILED|SKIPPED)\]' "$log" | sed 's/^\[[0-9:]*\] *//' |
 	while read -r res test; do
 		echo "$res $test"
-	done > "$LOGS/kunit-$name.results"
+	done > "$LOGS/kunit-$name.results" || true
 	if ! grep -q "cpus=4\|smp: Brought up 1 node, 4 CPUs" "$log" "$B/kunit/$name/test.log" 2>/dev/null; then
 		ko "kunit-$name: guest did not run 4 CPUs (log: $log)"
 	fi
