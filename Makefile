@@ -9,6 +9,7 @@ VARIANT ?= on
 help:
 	@echo "make deps      install the Debian packages (root)"
 	@echo "make run       build, boot and show /proc/lock_stat_lite under load"
+	@echo "                SCENARIO=zone-lock|vma-lock|zram: one mm lock's scenario"
 	@echo "make check     every test: series, static checks, KUnit, kselftests"
 	@echo "make bench     overhead of =n, on (switched off and on), LOCK_STAT"
 	@echo "make prepare   unpack the pinned source, lay our files, apply the series"

@@ -106,7 +106,7 @@ kunit()
 	while read -r res test; do
 		echo "$res $test"
 	done > "$LOGS/kunit-$name.results" || true
-	if ! grep -q "cpus=4\|smp: Brought up 1 node, 4 CPUs" "$log" "$B/kunit/$name/test.log" 2>/dev/null; then
+	if ! grep -q "smp: Brought up 1 node, 4 CPUs" "$log" "$B/kunit/$name/test.log" 2>/dev/null; then
 		ko "kunit-$name: guest did not run 4 CPUs (log: $log)"
 	fi
 	while read -r res test; do
@@ -122,16 +122,6 @@ kunit()
 	fi
 }
 
-kselftest_build()
-{
-	local v=$1 out
-	out=$(out_dir "$v")
-	kmake O="$out" headers
-	rm -rf "$B/kselftest/$v"
-	CFLAGS="-static" make -C "$SRC/tools/testing/selftests" O="$out" \
-		TARGETS=lock_stat_lite INSTALL_PATH="$B/kselftest/$v" install
-}
-
 guest_check()
 {
 	local v=$1 rc=0 line n
@@ -141,6 +131,9 @@ guest_check()
 	if [ $rc = 124 ]; then
 		ko "guest check ($v): guest hung (console: $LOGS/check-$v.console)"
 		return
+	fi
+	if ! grep -q "^LSL-GUEST-START .* cpus=${GUEST_CPUS:-4}\$" "$LOGS/check-$v.console"; then
+		ko "guest check ($v): guest did not run ${GUEST_CPUS:-4} CPUs ($LOGS/check-$v.console)"
 	fi
 	n=0
 	# Top-level TAP lines and the kselftest harness's own, which the
@@ -172,6 +165,7 @@ kunit native
 kunit paravirt --kconfig_add CONFIG_HYPERVISOR_GUEST=y \
 	--kconfig_add CONFIG_PARAVIRT=y --kconfig_add CONFIG_KVM_GUEST=y
 step "kselftest build (static)" kselftest_build on
+step "mm selftests subset build (static)" mm_selftests_build on
 guest_check on
 
 echo

@@ -23,7 +23,8 @@ perf_binary()
 	echo "${p:-/usr/bin/perf}"
 }
 
-# build_initramfs VARIANT: busybox, tools, scenarios, kselftests, modules.
+# build_initramfs VARIANT: busybox, tools, scenarios, kselftests, the mm
+# selftests subset, modules.
 build_initramfs()
 {
 	local v=$1 out root t
@@ -47,7 +48,30 @@ build_initramfs()
 	if [ -d "$B/kselftest/$v" ]; then
 		cp -a "$B/kselftest/$v" "$root/kselftest"
 	fi
+	if [ -d "$B/mm-selftests/$v" ]; then
+		cp -a "$B/mm-selftests/$v" "$root/mm-selftests"
+	fi
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$GUEST/$v/initramfs.cpio.gz"
+}
+
+kselftest_build()
+{
+	local v=$1 out
+	out=$(out_dir "$v")
+	kmake O="$out" headers
+	rm -rf "$B/kselftest/$v"
+	CFLAGS="-static" make -C "$SRC/tools/testing/selftests" O="$out" \
+		TARGETS=lock_stat_lite INSTALL_PATH="$B/kselftest/$v" install
+}
+
+# mm_selftests_build VARIANT: our subset of tools/testing/selftests/mm,
+# static, against the headers kselftest_build installed.
+mm_selftests_build()
+{
+	local v=$1
+	rm -rf "$B/mm-selftests/$v"
+	"$REPO/harness/mm-selftests.sh" "$SRC" "$(out_dir "$v")/usr/include" \
+		"$B/mm-selftests/$v"
 }
 
 # The accelerator: KVM only if a short probe boot reaches user space.
@@ -84,11 +108,15 @@ boot_guest()
 	# Multi-threaded TCG (QEMU 7.2) was seen running a stale int3 after a
 	# static key update finished (Oops: int3 in _raw_spin_unlock); one
 	# host thread for all vCPUs keeps code patching coherent.
+	# One socket per CPU: without ACPI the kernel learns the CPUs from
+	# the BIOS MP table, which lists one per socket, so "-smp 4" alone
+	# boots a uniprocessor guest.
+	local cpus=${GUEST_CPUS:-4}
 	local -a acc=(-accel tcg,thread=single -cpu max)
 	[ "$accel" = kvm ] && acc=(-accel kvm -cpu host)
 	set +e
 	timeout -k 5 "$timeout" qemu-system-x86_64 "${acc[@]}" \
-		-smp "${GUEST_CPUS:-4}" -m "${GUEST_MEM:-2G}" \
+		-smp "$cpus,sockets=$cpus" -m "${GUEST_MEM:-2G}" \
 		-kernel "$kernel" -initrd "$GUEST/$v/initramfs.cpio.gz" \
 		-append "console=ttyS0 panic=-1 oops=panic softlockup_panic=1 tsc=reliable loglevel=6 lsl.script=$script $extra" \
 		-display none -monitor none -no-reboot \

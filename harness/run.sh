@@ -3,15 +3,24 @@
 #
 # make run: build the feature-on kernel (VARIANT=on by default), boot it,
 # run a contended workload and print the top of /proc/lock_stat_lite.
+# SCENARIO=zone-lock, vma-lock or zram runs one mm consumer's scenario
+# instead (harness/guest/<name>) and prints that lock's rows.
 . "$(dirname "$0")/lib.sh"
 . "$REPO/harness/guest.sh"
 
 v=${VARIANT:-on}
 "$REPO/harness/prepare.sh"
 "$REPO/harness/build.sh" "$v"
+s=${SCENARIO:-run}
+case $s in
+run|zone-lock|vma-lock|zram) ;;
+*) die "unknown SCENARIO '$s' (one of: run zone-lock vma-lock zram)" ;;
+esac
+kselftest_build "$v" > "$LOGS/kselftest-build-$v.log" 2>&1 ||
+	die "kselftest build failed (log: $LOGS/kselftest-build-$v.log)"
 build_initramfs "$v"
-say "booting variant $v (accelerator: $(pick_accel "$v"))"
+say "booting variant $v, scenario $s (accelerator: $(pick_accel "$v"))"
 rc=0
-boot_guest "$v" run "${RUN_TIMEOUT:-300}" "run-$v" || rc=$?
-cat "$LOGS/run-$v.result"
+boot_guest "$v" "$s" "${RUN_TIMEOUT:-300}" "$s-$v" || rc=$?
+cat "$LOGS/$s-$v.result"
 exit $rc
