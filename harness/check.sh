@@ -36,7 +36,7 @@ layout()
 		cmp -s "$REPO/$f" "$SRC/$f" || { echo "$f differs in build/linux"; bad=1; }
 	done < <(overlay_files)
 	for f in "$REPO"/patches/*.patch; do
-		grep -qE '^Subject: \[PATCH\] [a-zA-Z0-9_./-]+: [A-Z]' "$f" ||
+		grep -qE '^Subject: \[PATCH\] [a-zA-Z0-9_./-]+: [a-zA-Z]' "$f" ||
 			{ echo "$(basename "$f"): subject is not 'subsystem: Summary'"; bad=1; }
 		[ "$(sed -n '/^Subject:/,/^---$/p' "$f" | wc -l)" -gt 4 ] ||
 			{ echo "$(basename "$f"): no body saying why"; bad=1; }

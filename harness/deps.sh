@@ -5,7 +5,7 @@
 
 PKGS="build-essential bc bison flex libelf-dev libssl-dev cpio rsync kmod
 ccache python3 python3-ply python3-git xz-utils qemu-system-x86 qemu-system-data busybox-static
-sparse coccinelle quilt stress-ng rt-tests trace-cmd linux-perf gnuplot-nox"
+sparse coccinelle quilt stress-ng rt-tests trace-cmd linux-perf gnuplot-nox liburcu-dev"
 
 missing=$(dpkg-query -W -f '${db:Status-Abbrev} ${Package}\n' $PKGS 2>/dev/null |
 	  awk '$1 != "ii" { print $2 }')

@@ -33,6 +33,9 @@ build_initramfs()
 	rm -rf "$root"
 	mkdir -p "$root"/{bin,sbin,usr/bin,proc,sys,dev,tmp,etc,scenarios,modules}
 	cp /bin/busybox "$root/bin/busybox"
+	# The kernel runs /init through its #! line before busybox has
+	# installed its applets.
+	ln -s busybox "$root/bin/sh"
 	cp "$REPO/harness/guest/init" "$root/init"
 	for t in "$REPO"/harness/guest/*; do
 		[ "$(basename "$t")" = init ] || install -m 755 "$t" "$root/scenarios/"
