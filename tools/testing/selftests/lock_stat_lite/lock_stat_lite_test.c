@@ -309,7 +309,8 @@ TEST_F(lsl, user_space_contention_at_call_site)
 #define FAULT_PAGES	4
 #define PROT_PAGES	16
 #define MPROTECT_SITE	"do_mprotect_pkey"
-#define READ_SITES	"do_user_addr_fault lock_mm_and_find_vma get_mmap_lock_carefully madvise"
+#define READ_SITES	"do_user_addr_fault lock_mm_and_find_vma get_mmap_lock_carefully " \
+			"madvise mmap_read_lock"
 
 static long page_size;
 
