@@ -13,8 +13,8 @@ v=${VARIANT:-on}
 "$REPO/harness/build.sh" "$v"
 s=${SCENARIO:-run}
 case $s in
-run|zone-lock|vma-lock|zram) ;;
-*) die "unknown SCENARIO '$s' (one of: run zone-lock vma-lock zram)" ;;
+run|zone-lock|vma-lock|zram|trace-release) ;;
+*) die "unknown SCENARIO '$s' (one of: run zone-lock vma-lock zram trace-release)" ;;
 esac
 kselftest_build "$v" > "$LOGS/kselftest-build-$v.log" 2>&1 ||
 	die "kselftest build failed (log: $LOGS/kselftest-build-$v.log)"
