@@ -122,6 +122,36 @@ kunit()
 	fi
 }
 
+# No direct use of the zone lock outside <linux/mmzone_lock.h>: our
+# semantic patch in report mode over the prepared tree.  spatch takes only
+# the last --dir, hence the loop.
+zone_lock_report()
+{
+	local out=$LOGS/zone-lock-cocci.txt d rc=0
+	: > "$out"
+	for d in mm kernel include; do
+		(cd "$SRC" && spatch --sp-file scripts/coccinelle/api/zone_lock.cocci \
+			-D report --very-quiet --include-headers --dir "$d") >> "$out" 2>&1 ||
+			{ rc=$?; echo "spatch failed on $d (rc=$rc)"; }
+	done
+	[ $rc = 0 ] || { tail -5 "$out"; return 1; }
+	if grep -q "ERROR" "$out"; then
+		grep "ERROR" "$out"
+		return 1
+	fi
+}
+
+# The kernel's own user-space test of mm/vma.c (tools/testing/vma), which
+# our per-VMA lock change touches.  It builds in the tree; clean after.
+vma_test()
+{
+	local d=$SRC/tools/testing/vma rc=0
+	make -C "$d" clean > /dev/null
+	make -C "$d" -j"$JOBS" && (cd "$d" && ./vma) || rc=$?
+	make -C "$d" clean > /dev/null
+	return $rc
+}
+
 guest_check()
 {
 	local v=$1 rc=0 line n
@@ -161,6 +191,8 @@ step "build: feature off" "$REPO/harness/build.sh" off
 step "checkpatch --strict" checkpatch
 step "kernel-doc" kerneldoc
 step "sparse C=2 and W=1 on our objects" sparse
+step "coccinelle: zone lock only through its wrappers" zone_lock_report
+step "tools/testing/vma" vma_test
 kunit native
 kunit paravirt --kconfig_add CONFIG_HYPERVISOR_GUEST=y \
 	--kconfig_add CONFIG_PARAVIRT=y --kconfig_add CONFIG_KVM_GUEST=y
