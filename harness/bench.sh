@@ -15,13 +15,6 @@ mkdir -p "$out"
 # Module parameters and load repetitions; make check runs tiny ones.
 BENCH_ARGS=${BENCH_ARGS:-iters=100000,reps=11,duration_ms=200}
 
-# Our guests have no PIT/HPET/ACPI timer to calibrate the TSC against, so
-# sched_clock() would tick in jiffies (4 ms); TCG's TSC runs at the host's
-# rate, so give the guest the host's frequency.
-TSC=""
-khz=$(awk '/^cpu MHz/ { printf "%d", $4 * 1000; exit }' /proc/cpuinfo)
-[ -n "$khz" ] && TSC="tsc_early_khz=$khz"
-
 "$REPO/harness/prepare.sh"
 for v in off on lockstat; do
 	"$REPO/harness/build.sh" "$v"
@@ -33,7 +26,7 @@ for run in "off n" "on off,on" "lockstat lockstat"; do
 	build_initramfs "$1"
 	say "bench: variant $1, modes $2 (accelerator: $(pick_accel "$1"))"
 	boot_guest "$1" bench "${BENCH_TIMEOUT:-1800}" "bench-$1" \
-		"lsl.modes=$2 lsl.bench=$BENCH_ARGS $TSC" ||
+		"lsl.modes=$2 lsl.bench=$BENCH_ARGS" ||
 		die "bench guest on $1 failed (log: $LOGS/bench-$1.result)"
 	grep '^R ' "$LOGS/bench-$1.result" >> "$out/raw.txt"
 done
@@ -49,7 +42,7 @@ awk 'BEGIN { OFS = ","; print "metric,unit,mode,median,min,max,ratio_vs_n" }
 
 accel=$(pick_accel on)
 {
-	echo "lock_stat_lite bench, $(date -u +%Y-%m-%d), guest: ${GUEST_CPUS:-4} vCPUs under $accel, ${TSC:-no tsc_early_khz}"
+	echo "lock_stat_lite bench, $(date -u +%Y-%m-%d), guest: ${GUEST_CPUS:-4} vCPUs under $accel, $(guest_tsc_arg)"
 	echo "module: $BENCH_ARGS; loads: 5 repetitions; median [min-max]; ratio = median / median(=n)"
 	echo
 	printf '%-22s %-6s %24s %24s %24s %24s\n' metric unit "=n" "on, switched off" \

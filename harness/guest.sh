@@ -96,6 +96,15 @@ pick_accel()
 	cat "$cache"
 }
 
+# Our guests have no PIT/HPET/ACPI timer to calibrate the TSC against, so
+# sched_clock() would tick in jiffies (4 ms) and every lock time recorded
+# would be a multiple of it; TCG's TSC runs at the host's rate, so give the
+# guest the host's frequency.
+guest_tsc_arg()
+{
+	awk '/^cpu MHz/ { printf "tsc_early_khz=%d", $4 * 1000; exit }' /proc/cpuinfo
+}
+
 # boot_guest VARIANT SCRIPT TIMEOUT NAME [extra kernel args]
 # Console log in build/logs/NAME.console, results in build/logs/NAME.result.
 boot_guest()
@@ -116,7 +125,11 @@ boot_guest()
 	# boots a uniprocessor guest.
 	local cpus=${GUEST_CPUS:-4}
 	local -a acc=(-accel tcg,thread=single -cpu max)
-	[ "$accel" = kvm ] && acc=(-accel kvm -cpu host)
+	if [ "$accel" = kvm ]; then
+		acc=(-accel kvm -cpu host)
+	else
+		extra="$(guest_tsc_arg) $extra"
+	fi
 	set +e
 	timeout -k 5 "$timeout" qemu-system-x86_64 "${acc[@]}" \
 		-smp "$cpus,sockets=$cpus" -m "${GUEST_MEM:-2G}" \
