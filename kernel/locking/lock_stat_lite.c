@@ -434,9 +434,13 @@ static unsigned long lsl_mark_holder(struct lock_stat_lite_held *held,
 		smp_rmb();
 		site = READ_ONCE(h->site);
 		hkind = READ_ONCE(h->kind);
-		/* Fails if the holder popped the entry meanwhile. */
+		/*
+		 * Fails if the holder popped the entry meanwhile, or if another
+		 * waiter marked it first: then it is still the holder's.
+		 */
 		if (!(tag & LSL_TAG_CONTENDED) &&
-		    !try_cmpxchg(&h->tag, &tag, tag | LSL_TAG_CONTENDED))
+		    !try_cmpxchg(&h->tag, &tag, tag | LSL_TAG_CONTENDED) &&
+		    (tag & ~LSL_TAG_FLAGS) != (unsigned long)lock)
 			continue;
 		*kind = hkind;
 		return site;
@@ -556,8 +560,12 @@ notrace void __lock_stat_lite_lock(void *lock, enum lock_stat_lite_kind kind,
 	holder_site = lsl_find_holder(lock, &hkind);
 	lsl_acquire(lock, kind);
 	t1 = local_clock();
-	lsl_record_wait(lock, kind, ip, t1 - t0, holder_site, hkind);
+	/*
+	 * Push before recording the wait: the lock was often handed over
+	 * with waiters queued behind us, and they look for its holder now.
+	 */
 	lsl_push_level(lv, lock, kind, ip, t1);
+	lsl_record_wait(lock, kind, ip, t1 - t0, holder_site, hkind);
 }
 EXPORT_SYMBOL(__lock_stat_lite_lock);
 
@@ -723,13 +731,14 @@ notrace void __lock_stat_lite_wait_end(struct lock_stat_lite_wait *w,
 {
 	u64 now = local_clock();
 
+	/* Visible as the holder to the waiters queued behind us first. */
+	if (acquired && READ_ONCE(lsl_stats_on))
+		lsl_push_task(lock, kind, ip, now);
 	preempt_disable_notrace();
 	if (READ_ONCE(lsl_stats_on) && !READ_ONCE(lsl_paused) &&
 	    w->gen == READ_ONCE(lsl_gen))
 		lsl_record_wait(lock, kind, ip, now - w->t0, w->holder, w->hkind);
 	preempt_enable_notrace();
-	if (acquired && READ_ONCE(lsl_stats_on))
-		lsl_push_task(lock, kind, ip, now);
 }
 EXPORT_SYMBOL(__lock_stat_lite_wait_end);
 
