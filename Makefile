@@ -10,10 +10,11 @@ help:
 	@echo "make deps      install the Debian packages (root)"
 	@echo "make run       build, boot and show /proc/lock_stat_lite under load"
 	@echo "                SCENARIO=zone-lock|vma-lock|zram: one mm lock's scenario"
+	@echo "                GUEST_PV=1: paravirt spinlocks (virt_spin_lock)"
 	@echo "make check     every test: series, static checks, KUnit, kselftests"
 	@echo "make bench     overhead of =n, on (switched off and on), LOCK_STAT"
 	@echo "make prepare   unpack the pinned source, lay our files, apply the series"
-	@echo "make build     build VARIANT=on|pv|off|lockstat into build/out/VARIANT"
+	@echo "make build     build VARIANT=on|off|lockstat into build/out/VARIANT"
 	@echo "make refresh   export commits made in build/linux back to patches/"
 
 deps:

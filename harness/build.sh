@@ -23,25 +23,8 @@ kmake O="$out" KCONFIG_CONFIG=.config.new tinyconfig > "$out/config.log" 2>&1
 	-m -O "$out" "$new" $frags) >> "$out/config.log" 2>&1
 kmake O="$out" KCONFIG_CONFIG=.config.new olddefconfig >> "$out/config.log" 2>&1
 # Every option a fragment asks for must have survived olddefconfig.
-bad=0
-for f in $frags; do
-	while read -r line; do
-		case $line in
-		CONFIG_*=*)
-			grep -qxF "$line" "$new" || {
-				warn "$v: $(basename "$f") sets $line but the config has '$(grep "^${line%%=*}=" "$new" || echo unset)'"
-				bad=1
-			} ;;
-		"# CONFIG_"*" is not set")
-			o=${line#\# }; o=${o%% *}
-			! grep -q "^$o=" "$new" || {
-				warn "$v: $(basename "$f") unsets $o but it is set"
-				bad=1
-			} ;;
-		esac
-	done < "$f"
-done
-[ $bad = 0 ] || die "$v: config fragments not honoured (see $out/config.log)"
+config_mismatches "$v" "$new" >&2 ||
+	die "$v: config fragments not honoured (see $out/config.log)"
 if ! cmp -s "$new" "$out/.config"; then
 	mv "$new" "$out/.config"
 else

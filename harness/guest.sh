@@ -123,10 +123,14 @@ boot_guest()
 	# One socket per CPU: without ACPI the kernel learns the CPUs from
 	# the BIOS MP table, which lists one per socket, so "-smp 4" alone
 	# boots a uniprocessor guest.
-	local cpus=${GUEST_CPUS:-4}
-	local -a acc=(-accel tcg,thread=single -cpu max)
+	# The kernels are built with CONFIG_PARAVIRT; the hypervisor CPUID bit
+	# is the boot switch between the native queued spinlock (hidden, the
+	# default, as on bare metal) and virt_spin_lock() (GUEST_PV=1).
+	local cpus=${GUEST_CPUS:-4} hv=,-hypervisor
+	[ "${GUEST_PV:-0}" = 0 ] || hv=
+	local -a acc=(-accel tcg,thread=single -cpu "max$hv")
 	if [ "$accel" = kvm ]; then
-		acc=(-accel kvm -cpu host)
+		acc=(-accel kvm -cpu "host$hv")
 	else
 		extra="$(guest_tsc_arg) $extra"
 	fi

@@ -9,7 +9,7 @@ SRC=$B/linux
 LOGS=$B/logs
 # Our own files live at their kernel paths under these top-level folders.
 OVERLAY_DIRS="Documentation include kernel lib mm scripts tools"
-VARIANTS="on pv off lockstat"
+VARIANTS="on off lockstat"
 JOBS=${JOBS:-$(nproc)}
 
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
@@ -29,7 +29,6 @@ variant_fragments()
 	local c=$REPO/configs
 	case $1 in
 	on)		echo "$c/base.config $c/lsl-on.config" ;;
-	pv)		echo "$c/base.config $c/paravirt.config $c/lsl-on.config" ;;
 	off)		echo "$c/base.config $c/lsl-off.config" ;;
 	lockstat)	echo "$c/base.config $c/lockstat.config" ;;
 	*)		die "unknown variant '$1' (one of: $VARIANTS)" ;;
@@ -37,6 +36,34 @@ variant_fragments()
 }
 
 out_dir() { echo "$B/out/$1"; }
+
+# config_mismatches VARIANT CONFIG: print each option a fragment of the
+# variant asks for that CONFIG does not have; fail if there is one.  This
+# is what merge_config.sh would warn about, made an error: a fragment
+# line that olddefconfig silently drops would otherwise build a kernel
+# other than the one we describe.
+config_mismatches()
+{
+	local v=$1 cfg=$2 f line o bad=0
+	for f in $(variant_fragments "$v"); do
+		while read -r line; do
+			case $line in
+			CONFIG_*=*)
+				grep -qxF "$line" "$cfg" || {
+					echo "$v: $(basename "$f") sets $line but the config has '$(grep "^${line%%=*}=" "$cfg" || echo unset)'"
+					bad=1
+				} ;;
+			"# CONFIG_"*" is not set")
+				o=${line#\# }; o=${o%% *}
+				! grep -q "^$o=" "$cfg" || {
+					echo "$v: $(basename "$f") unsets $o but the config has '$(grep "^$o=" "$cfg")'"
+					bad=1
+				} ;;
+			esac
+		done < "$f"
+	done
+	return $bad
+}
 
 kmake()
 {
