@@ -158,7 +158,7 @@ fi
 	for v in off on lockstat; do
 		printf '  %-9s %s\n' "$v" "$(size "$(out_dir $v)/vmlinux" | awk 'NR == 2 { print "text " $1 " data " $2 " bss " $3 }')"
 	done
-	echo "memory at boot (on): $(grep -h -m1 -o 'lock_stat_lite: .*sites.*' "$LOGS/bench-on.console" || echo unknown)"
+	echo "memory at boot (on): $(grep -h -m1 -o 'lock_stat_lite: .*sites.*' "$LOGS/bench-on.result" || echo unknown)"
 	echo
 	echo "cross-check on the on kernel (switched on), one hackbench run:"
 	sed -n '/^== cross-check/,/^== \/proc\/lock_stat_lite header/p' "$LOGS/bench-on.result" |
