@@ -114,8 +114,6 @@ awk 'BEGIN { OFS = ","; print "metric,unit,mode,median,min,max,ratio_vs_n" }
 repeat_ok=1
 if [ "$BENCH_ICOUNT" != 0 ]; then
 	repeat_check > "$out/repeat.txt" || repeat_ok=0
-fi
-if [ "$BENCH_ICOUNT" != 0 ]; then
 	clock="tcg -icount shift=0,sleep=off, tsc_early_khz=1000000 (1 ns = 1 instruction)"
 else
 	clock="$(pick_accel on), $(guest_tsc_arg) (host time: noisy under TCG)"
