@@ -8,184 +8,186 @@
  * and a key in every lock.  Here the key is the return address of the lock
  * call, which the out-of-line lock functions already have: no lock grows by
  * a byte, and a row of /proc/lock_stat_lite names the code that took the
- * lock.  All hooks sit behind one static key.
+ * lock.
+ *
+ * Off, and on
+ * -----------
+ * Each hooked lock function in spinlock.c, mutex.c and rwsem.c starts with
+ * one static branch.  Off, it is a NOP and the upstream body runs as it
+ * was.  On, it is a tail jump to the function's twin here (or, for the
+ * sleeping locks, next to the function), which takes the lock and records
+ * it.  A twin's fast path, an uncontended acquisition and its release,
+ * reads no clock, runs no atomic beyond the lock's own and writes only
+ * CPU-local (or task-local) lines: the acquisition pushes {lock, site} on a
+ * stack of held locks, and the release compares the top entry and pops it.
+ * Everything else is a slow path in a function of its own:
+ *
+ * - one acquisition in lock_stat_lite_sample on average, at random
+ *   intervals, is timed and counted, scaled, at its release;
+ * - a contended acquisition times its wait and keeps it in its entry;
+ * - a release whose lock word shows waiters, or whose entry a waiter
+ *   marked, is a contended release.
+ *
+ * Nothing is recorded while the lock is held: the release copies what it
+ * needs, clears the lock word and only then writes the table.
+ *
+ * Who blocked whom
+ * ----------------
+ * A contended release publishes {lock, site, time} in a small per-CPU ring
+ * just before it clears the lock word.  A waiter, once it has released the
+ * lock in turn, looks in every CPU's ring for the newest release of its
+ * lock inside its own wait: that release's site blocked it.  The first
+ * waiter to claim a release also records the hold from its own arrival to
+ * that release (the contended hold).  Nothing of this runs while a waiter
+ * queues or waits.  A queued spinlock's lock word shows its waiters; a
+ * test-and-set spinlock (virt_spin_lock() in a guest) does not, so there
+ * the waiter marks the holder's entry in the holder's CPU stack, before
+ * its wait starts, which costs it no place in a queue it does not have.
  *
  * Data layout
  * -----------
  * - A fixed table of call sites, allocated at boot and never resized.  A
  *   site is claimed with one cmpxchg on its ip; a full neighbourhood counts
- *   the event as dropped.  The table is only written on slow paths:
- *   contention, contended release, failed trylock, and sampled acquisitions.
- * - Per CPU, one small stack of held locks for each context level (task,
- *   softirq, hardirq, NMI).  An acquire pushes {lock, site, time}; the
- *   release pops it and so knows the acquire site and the hold time.
- *   Nothing else is written on an uncontended acquire and release, and
- *   those writes are CPU local.
+ *   the event as dropped.  Only slow paths write it.
+ * - Per CPU, one stack of held spinning locks for every context.  A push
+ *   reserves its slot (depth + 1) before it fills it, so that an interrupt
+ *   or NMI that nests into it pushes above.  Slot 0 is a sentinel that
+ *   never matches, so that the fast release needs no bounds check.
+ * - Per task, a stack of three held sleeping locks in task_struct.
+ * - Per CPU, a ring of the last contended releases.
  *
  * Contexts and the assumptions they rest on
  * ----------------------------------------
- * - Spinning locks are held with preemption off, so the holder cannot
- *   migrate: the acquire and the release run on the same CPU.  A release by
- *   another task on the same CPU (the runqueue lock handed over in a
- *   context switch) finds the entry in the same task-level stack.
- * - A context level is never re-entered on the same CPU while it runs a
- *   hook (hardirqs do not nest, softirqs do not nest, NMIs do not nest), and
- *   an interrupt uses the stack of its own level.  So push and pop need no
- *   atomics and no interrupt masking.
- * - Locks released out of order leave a hole that is reclaimed when the
- *   entries above it are popped.  A stack that is full does not record the
- *   hold; its release then finds nothing and is ignored.
- * - A release that finds no entry (the lock was taken before the
- *   statistics were enabled, or by code that was not hooked) is ignored,
- *   never attributed to another site.  Every enable and every reset bumps a
- *   generation number: a stack from an older generation counts as empty,
- *   so an entry pushed before a disable can never match a later release.
- * - A waiter finds the holder by scanning the other CPUs' stacks for the
- *   lock address and marks the holder's entry as contended with a cmpxchg.
- *   That works the same for the queued slow path and for the test-and-set
- *   loop of virt_spin_lock(), which has no queue bits to look at.  The
- *   release also looks at the lock word, which covers a waiter that queued
- *   before the holder's entry was visible.
- * - The hooks take no lock, allocate nothing, do not sleep and are built
- *   without ftrace instrumentation.  The only call out is the
- *   contended_release tracepoint, made after the stack is consistent
- *   again, so a probe that takes locks nests like any other code.
+ * - Spinning locks are held with preemption off, so the acquire and the
+ *   release run on the same CPU.  A release by another task on the same
+ *   CPU (the runqueue lock handed over in a context switch) finds the entry
+ *   on the same stack.  Contexts nest in stack order: an interrupt releases
+ *   what it took before it returns.
+ * - Locks released out of order leave a hole, reclaimed when the entries
+ *   above it are popped.  A full stack does not record the hold; its
+ *   release then finds nothing and is ignored.
+ * - A release that finds no entry (the lock was taken while the hooks were
+ *   off) is ignored, never attributed to another site.  The stacks are
+ *   emptied whenever the hooks go from off to on.
+ * - The hooks take no lock, allocate nothing, do not sleep, never WARN
+ *   and are built without ftrace instrumentation.  The only call out is
+ *   the contended_release tracepoint, after the lock word is cleared.
  * - Enabling, disabling and reset run in process context under a mutex;
- *   reset waits for every hook in flight with synchronize_rcu(), because
- *   the hooks run with preemption disabled.
+ *   reset waits for the slow paths in flight with synchronize_rcu().
  *
- * Times come from local_clock(): every interval is measured on one CPU
- * (a waiter measures its own wait; a hold is pushed and popped on one CPU).
+ * Times come from local_clock().  A wait and a sampled hold are measured
+ * on one CPU; a sleeping lock's wait may straddle CPUs.
  */
 
 #define pr_fmt(fmt) "lock_stat_lite: " fmt
 
-#include <linux/lock_stat_lite.h>
 #include <linux/spinlock.h>
 #include <linux/rwlock.h>
 #include <linux/percpu.h>
 #include <linux/sched/clock.h>
-#include <linux/kallsyms.h>
-#include <linux/proc_fs.h>
-#include <linux/seq_file.h>
-#include <linux/uaccess.h>
-#include <linux/vmalloc.h>
-#include <linux/sysctl.h>
-#include <linux/sort.h>
+#include <linux/sched/signal.h>
+#include <linux/bottom_half.h>
 #include <linux/hash.h>
 #include <linux/prandom.h>
-#include <linux/irq_work.h>
-#include <linux/workqueue.h>
 #include <linux/mutex.h>
 #include <linux/init.h>
 #include <linux/log2.h>
 #include <linux/ktime.h>
-#include <linux/module.h>
-#include <linux/xarray.h>
 #include <linux/slab.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/cache.h>
+#include <asm/qrwlock.h>
 #include <kunit/visibility.h>
-#include <asm/sections.h>
 
 #include <trace/events/lock.h>
 
-#define LSL_VERSION		"1.1"
-#define LSL_DEPTH		16
-#define LSL_LEVELS		4
-#define LSL_PROBES		32
-#define LSL_HIST		24
-#define LSL_TOP_PAIRS		32
-#define LSL_NAME_LEN		24
-#define LSL_PAIR_UNKNOWN	U32_MAX
+#include "lock_stat_lite_internals.h"
 
-/* Low bits of a held entry's tag; locks are at least 4-byte aligned. */
-#define LSL_TAG_CONTENDED	1UL
-#define LSL_TAG_SAMPLED		2UL
-#define LSL_TAG_FLAGS		(LSL_TAG_CONTENDED | LSL_TAG_SAMPLED)
+#define LSL_DEPTH		16
+#define LSL_RING		16
+#define LSL_PROBES		32
 
 /* ------------------------------------------------------------------ data */
 
 /*
- * A site's counters, one for each u64 of struct lock_stat_lite_stats and in
- * the same order, so that reading and summing them is one loop.
+ * A CPU's held spinning locks.  @top is the byte offset of the newest
+ * entry in @held (0, the sentinel, when empty), so that the fast paths
+ * index it without a multiply.  @slow[i] belongs to @held[i] and is
+ * written only for sampled and waited acquisitions.
  */
-#define LSL_NR_STATS	(sizeof(struct lock_stat_lite_stats) / sizeof(u64))
-#define lsl_stat(s, field)						\
-	(&(s)->stat[offsetof(struct lock_stat_lite_stats, field) / sizeof(u64)])
-#define LSL_MAX_BIT(field)						\
-	BIT(offsetof(struct lock_stat_lite_stats, field) / sizeof(u64))
-/* The counters that combine by maximum, not by sum. */
-#define LSL_MAX_STATS	(LSL_MAX_BIT(wait_max) | LSL_MAX_BIT(chold_max) |	\
-			 LSL_MAX_BIT(hold_max))
-
-struct lsl_site {
-	unsigned long		ip;
-	unsigned long		lock;
-	u8			kind;
-	bool			many_locks;
-	atomic64_t		stat[LSL_NR_STATS];
-	atomic_t		hist[LSL_HIST];
+struct lsl_slow {
+	u64		t;	/* acquired */
+	u32		wait;
+	u32		flags;
 };
 
-static_assert(sizeof(struct lock_stat_lite_stats) == LSL_NR_STATS * sizeof(u64));
+struct lsl_stack {
+	unsigned long			top;
+	struct lock_stat_lite_held	held[LSL_DEPTH + 1];
+	struct lsl_slow			slow[LSL_DEPTH + 1];
+};
+
+#define LSL_ENTRY		sizeof(struct lock_stat_lite_held)
+#define LSL_TOP_MAX		(LSL_DEPTH * LSL_ENTRY)
+static_assert(sizeof(struct lsl_slow) == LSL_ENTRY);
+
+/* The element at byte offset @top of @array, in @array's address space. */
+#define lsl_at(array, top)	((typeof(array + 0))((uintptr_t)(array) + (top)))
 
 /*
- * Who blocked whom: waits counted per (holder site, waiter site).  The key
- * packs the two sites' indices in the table plus one, so that 0 is free.
+ * This CPU's copy of a per-CPU variable.  Where the compiler addresses
+ * per-CPU data through a segment register (x86), the fast paths load no
+ * per-CPU offset.
  */
-struct lsl_pair {
-	u64			key;
-	atomic64_t		count;
-	atomic64_t		wait;
+#ifdef CONFIG_USE_X86_SEG_SUPPORT
+#define lsl_this(var)		__my_cpu_ptr(&(var))
+#else
+#define lsl_this(var)		this_cpu_ptr(&(var))
+#endif
+
+/* A contended release, for the waiters that look for their holder. */
+struct lsl_rel {
+	unsigned long	lock;
+	unsigned long	site;
+	u64		t;
+	unsigned int	claimed;
+	u32		kind;
 };
 
-/* A name given to a lock; freed after a grace period. */
-struct lsl_name {
-	struct rcu_head		rcu;
-	char			name[LSL_NAME_LEN];
-};
-
-struct lsl_level {
-	struct lock_stat_lite_held held[LSL_DEPTH];
-	unsigned int		gen;
-	u8			depth;
-	int			countdown;
-	struct rnd_state	rnd;
-};
-
-struct lsl_cpu {
-	struct lsl_level	level[LSL_LEVELS];
+struct lsl_ring {
+	unsigned int	next;
+	struct lsl_rel	rel[LSL_RING];
 };
 
 DEFINE_STATIC_KEY_FALSE(lock_stat_lite_key);
-EXPORT_SYMBOL(lock_stat_lite_key);
 
-static DEFINE_PER_CPU(struct lsl_cpu, lsl_cpu);
+static DEFINE_PER_CPU_ALIGNED(struct lsl_stack, lsl_stack);
+static DEFINE_PER_CPU(struct lsl_ring, lsl_ring);
+static DEFINE_PER_CPU(unsigned int, lsl_countdown);
+/* Decremented with preemption on: may go below zero after a migration. */
+DEFINE_PER_CPU(int, lsl_sleep_countdown);
+static DEFINE_PER_CPU(struct rnd_state, lsl_rnd);
 
-static struct lsl_site *lsl_table;
-static struct lsl_pair *lsl_pairs;
-static DEFINE_XARRAY(lsl_names);
-static unsigned int lsl_table_bits __ro_after_init =
-	CONFIG_LOCK_STAT_LITE_SITES_SHIFT;
-static unsigned int lsl_sample __ro_after_init = CONFIG_LOCK_STAT_LITE_SAMPLE;
+struct lsl_site *lsl_table;
+struct lsl_pair *lsl_pairs;
+unsigned int lsl_table_bits __ro_after_init = CONFIG_LOCK_STAT_LITE_SITES_SHIFT;
+unsigned int lsl_sample __read_mostly = CONFIG_LOCK_STAT_LITE_SAMPLE;
 static bool lsl_boot_enable __initdata;
 
-/* Read on every hooked acquire; written only by lsl_set()/reset. */
+/* Read by the slow paths; written only under lsl_mutex. */
 static bool lsl_stats_on __read_mostly;
 static bool lsl_paused __read_mostly;
-static unsigned int lsl_gen __read_mostly = 1;
 
-static atomic_long_t lsl_used;
-static atomic_long_t lsl_dropped;
-static atomic_long_t lsl_untracked;
-static atomic_long_t lsl_unknown_holder;
-static atomic_long_t lsl_pairs_dropped;
-static u64 lsl_reset_time;
-static bool lsl_broken;
+atomic_long_t lsl_used;
+atomic_long_t lsl_dropped;
+atomic_long_t lsl_untracked;
+atomic_long_t lsl_unknown_holder;
+atomic_long_t lsl_pairs_dropped;
+u64 lsl_reset_time;
 static DEFINE_MUTEX(lsl_mutex);
 
-static const char *const lsl_kind_name[LSL_NR_KINDS] = {
+const char *const lsl_kind_name[LSL_NR_KINDS] = {
 	[LSL_SPIN]	= "spin",
 	[LSL_READ]	= "read",
 	[LSL_WRITE]	= "write",
@@ -194,31 +196,10 @@ static const char *const lsl_kind_name[LSL_NR_KINDS] = {
 	[LSL_WSEM]	= "wsem",
 };
 
-static void lsl_disable_workfn(struct work_struct *work);
-static DECLARE_WORK(lsl_disable_work, lsl_disable_workfn);
-
-static void lsl_disable_irq_workfn(struct irq_work *w)
+static inline bool lsl_recording(void)
 {
-	schedule_work(&lsl_disable_work);
+	return READ_ONCE(lsl_stats_on) && !READ_ONCE(lsl_paused);
 }
-
-static DEFINE_IRQ_WORK(lsl_disable_irq_work, lsl_disable_irq_workfn);
-
-/*
- * A bug in the statistics must never take the machine down: stop recording
- * at once, and drop the static key from process context later.
- */
-#define LSL_WARN_ON(cond)						\
-({									\
-	bool __c = unlikely(cond);					\
-	if (__c && !READ_ONCE(lsl_broken)) {				\
-		WRITE_ONCE(lsl_broken, true);				\
-		WRITE_ONCE(lsl_stats_on, false);			\
-		irq_work_queue(&lsl_disable_irq_work);			\
-		WARN(1, "lock_stat_lite: %s, disabled\n", #cond);	\
-	}								\
-	__c;								\
-})
 
 /* ------------------------------------------------------------- the table */
 
@@ -261,217 +242,6 @@ static void lsl_max(atomic64_t *max, u64 val)
 		;
 }
 
-/* ------------------------------------------------------------- the hooks */
-
-static __always_inline struct lsl_level *lsl_this_level(void)
-{
-	struct lsl_level *lv;
-	unsigned int gen;
-
-	lv = this_cpu_ptr(&lsl_cpu.level[interrupt_context_level()]);
-	gen = READ_ONCE(lsl_gen);
-	if (unlikely(lv->gen != gen)) {
-		lv->depth = 0;
-		lv->gen = gen;
-	}
-	return lv;
-}
-
-static bool lsl_try(void *lock, enum lock_stat_lite_kind kind)
-{
-	if (kind == LSL_SPIN)
-		return do_raw_spin_trylock(lock);
-	if (kind == LSL_READ)
-		return do_raw_read_trylock((rwlock_t *)lock);
-	return do_raw_write_trylock((rwlock_t *)lock);
-}
-
-static void lsl_acquire(void *lock, enum lock_stat_lite_kind kind)
-	__acquires(lock)
-{
-	if (kind == LSL_SPIN)
-		do_raw_spin_lock(lock);
-	else if (kind == LSL_READ)
-		do_raw_read_lock((rwlock_t *)lock);
-	else
-		do_raw_write_lock((rwlock_t *)lock);
-}
-
-/* Does the lock word show a waiter?  Called by the holder. */
-static bool lsl_has_waiters(void *lock, enum lock_stat_lite_kind kind)
-{
-	if (kind == LSL_SPIN)
-		return raw_spin_is_contended((raw_spinlock_t *)lock);
-	/* The first queued reader or writer spins holding wait_lock. */
-	return arch_spin_is_locked(&((rwlock_t *)lock)->raw_lock.wait_lock);
-}
-
-static u32 lsl_next_interval(struct lsl_level *lv)
-{
-	if (lsl_sample <= 1)
-		return 1;
-	/* Uniform on [1, 2 * rate - 1]: mean rate, never in step with a loop. */
-	return 1 + prandom_u32_state(&lv->rnd) % (2 * lsl_sample - 1);
-}
-
-/*
- * Count one acquisition in lsl_sample on average, scaled, at a random
- * interval kept in @lv.  Returns whether this one was sampled.
- */
-static bool lsl_sample_acquire(struct lsl_level *lv, void *lock,
-			       enum lock_stat_lite_kind kind, unsigned long ip)
-{
-	struct lsl_site *s;
-
-	if (--lv->countdown > 0)
-		return false;
-	lv->countdown = lsl_next_interval(lv);
-	s = lsl_site_get(ip, kind, lock);
-	if (s)
-		atomic64_add(lsl_sample, lsl_stat(s, acquisitions));
-	return true;
-}
-
-/*
- * Push a hold on a stack of held locks: a CPU's context level, or a task's
- * sleeping locks.  Only the stack's owner pushes and pops.
- */
-static void lsl_push(struct lock_stat_lite_held *held, u8 *depth,
-		     unsigned int max, void *lock, enum lock_stat_lite_kind kind,
-		     unsigned long ip, u64 now, bool sampled)
-{
-	unsigned long tag = (unsigned long)lock;
-	struct lock_stat_lite_held *h;
-
-	if (unlikely(*depth >= max)) {
-		atomic_long_inc(&lsl_untracked);
-		return;
-	}
-	if (sampled)
-		tag |= LSL_TAG_SAMPLED;
-	h = &held[*depth];
-	h->site = ip;
-	h->kind = kind;
-	h->t_acquire = now;
-	/* A waiter that sees the tag must see the site and time with it. */
-	smp_wmb();
-	WRITE_ONCE(h->tag, tag);
-	WRITE_ONCE(*depth, *depth + 1);
-}
-
-static void lsl_push_level(struct lsl_level *lv, void *lock,
-			   enum lock_stat_lite_kind kind, unsigned long ip,
-			   u64 now)
-{
-	bool sampled = lsl_sample_acquire(lv, lock, kind, ip);
-
-	lsl_push(lv->held, &lv->depth, LSL_DEPTH, lock, kind, ip, now, sampled);
-}
-
-/*
- * The current task's stack of sleeping locks.  A stack copied by fork(), or
- * left from an older generation, is emptied first.
- */
-static struct lock_stat_lite_task *lsl_this_task(void)
-{
-	struct lock_stat_lite_task *t = &current->lock_stat_lite;
-	unsigned int gen = READ_ONCE(lsl_gen);
-
-	if (unlikely(t->owner != current || t->gen != gen)) {
-		WRITE_ONCE(t->depth, 0);
-		WRITE_ONCE(t->gen, gen);
-		/* A waiter that sees the owner must see the empty stack. */
-		smp_wmb();
-		WRITE_ONCE(t->owner, current);
-	}
-	return t;
-}
-
-/* A sleeping lock was acquired; preemption is enabled. */
-static void lsl_push_task(void *lock, enum lock_stat_lite_kind kind,
-			  unsigned long ip, u64 now)
-{
-	struct lock_stat_lite_task *t;
-	bool sampled;
-
-	/* An interrupt must not push on the stack of the task it interrupted. */
-	if (!in_task())
-		return;
-	/* For the per-CPU sampling state, and so that reset waits for us. */
-	preempt_disable_notrace();
-	sampled = lsl_sample_acquire(lsl_this_level(), lock, kind, ip);
-	t = lsl_this_task();
-	lsl_push(t->held, &t->depth, LOCK_STAT_LITE_TASK_DEPTH, lock, kind, ip,
-		 now, sampled);
-	preempt_enable_notrace();
-}
-
-/*
- * Find @lock in a stack of another CPU or task and mark the entry, so that
- * its release is counted as contended even where the lock word has no
- * waiter bits (virt_spin_lock()).  Returns the holder's acquire site and
- * kind, or 0.  Slow path only.
- */
-static unsigned long lsl_mark_holder(struct lock_stat_lite_held *held,
-				     unsigned int depth, unsigned int max,
-				     void *lock, u32 *kind)
-{
-	unsigned long site;
-	u32 hkind;
-	int i;
-
-	/*
-	 * Newest first: an rwsem released by another task leaves a stale
-	 * entry below the holder's current one.
-	 */
-	for (i = (int)min(depth, max) - 1; i >= 0; i--) {
-		struct lock_stat_lite_held *h = &held[i];
-		unsigned long tag = READ_ONCE(h->tag);
-
-		if ((tag & ~LSL_TAG_FLAGS) != (unsigned long)lock)
-			continue;
-		/* Pairs with the smp_wmb() in lsl_push(). */
-		smp_rmb();
-		site = READ_ONCE(h->site);
-		hkind = READ_ONCE(h->kind);
-		/*
-		 * Fails if the holder popped the entry meanwhile, or if another
-		 * waiter marked it first: then it is still the holder's.
-		 */
-		if (!(tag & LSL_TAG_CONTENDED) &&
-		    !try_cmpxchg(&h->tag, &tag, tag | LSL_TAG_CONTENDED) &&
-		    (tag & ~LSL_TAG_FLAGS) != (unsigned long)lock)
-			continue;
-		*kind = hkind;
-		return site;
-	}
-	return 0;
-}
-
-/* The holder of a spinning lock is in some CPU's stack. */
-static unsigned long lsl_find_holder(void *lock, u32 *kind)
-{
-	unsigned int gen = READ_ONCE(lsl_gen);
-	unsigned long site;
-	int cpu, l;
-
-	for_each_online_cpu(cpu) {
-		struct lsl_cpu *c = per_cpu_ptr(&lsl_cpu, cpu);
-
-		for (l = 0; l < LSL_LEVELS; l++) {
-			struct lsl_level *lv = &c->level[l];
-
-			if (READ_ONCE(lv->gen) != gen)
-				continue;
-			site = lsl_mark_holder(lv->held, READ_ONCE(lv->depth),
-					       LSL_DEPTH, lock, kind);
-			if (site)
-				return site;
-		}
-	}
-	return 0;
-}
-
 /*
  * Count a wait in the pair table of (holder site, waiter site), an unknown
  * holder as a holder index of its own.
@@ -503,280 +273,853 @@ static void lsl_pair_add(struct lsl_site *holder, struct lsl_site *waiter,
 	atomic_long_inc(&lsl_pairs_dropped);
 }
 
-static void lsl_record_wait(void *lock, enum lock_stat_lite_kind kind,
-			    unsigned long ip, u64 wait, unsigned long holder,
-			    enum lock_stat_lite_kind hkind)
+/* ------------------------------------------------------- who blocked whom */
+
+/* Just before a contended release clears the lock word. */
+static void lsl_publish(void *lock, unsigned long site,
+			enum lock_stat_lite_kind kind, u64 t_rel)
 {
-	struct lsl_site *s = lsl_site_get(ip, kind, lock), *hs = NULL;
+	struct lsl_ring *ring = this_cpu_ptr(&lsl_ring);
+	/* An interrupt that publishes meanwhile takes the next slot. */
+	unsigned int i = this_cpu_inc_return(lsl_ring.next) % LSL_RING;
+	struct lsl_rel *r = &ring->rel[i];
 
-	if (s) {
-		atomic64_inc(lsl_stat(s, contentions));
-		atomic64_add(wait, lsl_stat(s, wait_total));
-		lsl_max(lsl_stat(s, wait_max), wait);
-		atomic_inc(&s->hist[min_t(int, fls64(wait), LSL_HIST - 1)]);
-	}
-	if (holder) {
-		hs = lsl_site_get(holder, hkind, lock);
-		if (!hs)
-			return;
-		atomic64_add(wait, lsl_stat(hs, blocked));
-	} else {
-		atomic_long_inc(&lsl_unknown_holder);
-	}
-	if (s)
-		lsl_pair_add(hs, s, wait);
-}
-
-/**
- * __lock_stat_lite_lock() - acquire a lock and record the acquisition
- * @lock: the raw_spinlock_t or rwlock_t
- * @kind: which acquisition: spin, read or write
- * @ip: the call site, the return address of the lock call
- *
- * Called by the lock functions instead of LOCK_CONTENDED() while the hooks
- * are on, after preemption (and interrupts or bottom halves) were disabled
- * and lockdep was told.  Returns with the lock held.
- */
-notrace void __lock_stat_lite_lock(void *lock, enum lock_stat_lite_kind kind,
-				   unsigned long ip) __acquires(lock)
-{
-	unsigned long holder_site;
-	struct lsl_level *lv;
-	u32 hkind = kind;
-	u64 t0, t1;
-
-	if (!READ_ONCE(lsl_stats_on) || READ_ONCE(lsl_paused)) {
-		lsl_acquire(lock, kind);
-		return;
-	}
-	lv = lsl_this_level();
-	if (likely(lsl_try(lock, kind))) {
-		/* What __cond_lock() would tell sparse, without its ternary. */
-		__acquire(lock);
-		lsl_push_level(lv, lock, kind, ip, local_clock());
-		return;
-	}
-	t0 = local_clock();
-	holder_site = lsl_find_holder(lock, &hkind);
-	lsl_acquire(lock, kind);
-	t1 = local_clock();
 	/*
-	 * Push before recording the wait: the lock was often handed over
-	 * with waiters queued behind us, and they look for its holder now.
+	 * A seqlock without a sequence: the lock address is cleared before
+	 * and set after the fields, and a reader checks it before and after
+	 * reading them (pairs with the smp_rmb()s in lsl_find_release()).
 	 */
-	lsl_push_level(lv, lock, kind, ip, t1);
-	lsl_record_wait(lock, kind, ip, t1 - t0, holder_site, hkind);
+	WRITE_ONCE(r->lock, 0);
+	/* Cleared before the fields change. */
+	smp_wmb();
+	WRITE_ONCE(r->site, site);
+	WRITE_ONCE(r->t, t_rel);
+	WRITE_ONCE(r->kind, kind);
+	WRITE_ONCE(r->claimed, 0);
+	/* Set after they are all written. */
+	smp_wmb();
+	WRITE_ONCE(r->lock, (unsigned long)lock);
 }
-EXPORT_SYMBOL(__lock_stat_lite_lock);
 
-/**
- * __lock_stat_lite_trylock() - record the outcome of a trylock
- * @lock: the raw_spinlock_t or rwlock_t
- * @kind: which acquisition: spin, read or write
- * @acquired: whether the trylock took the lock
- * @ip: the call site
+/*
+ * The newest contended release of @lock between @t0 and @t1, the wait of
+ * an acquisition that has been released since.  Claims it if no other
+ * waiter did: the claimer records the release's contended hold.
  */
-notrace void __lock_stat_lite_trylock(void *lock, enum lock_stat_lite_kind kind,
-				      bool acquired, unsigned long ip)
+static bool lsl_find_release(void *lock, u64 t0, u64 t1, unsigned long *site,
+			     u32 *kind, u64 *t_rel, bool *claimed)
+{
+	struct lsl_rel *best = NULL;
+	u64 best_t = 0;
+	int cpu, i;
+
+	for_each_online_cpu(cpu) {
+		struct lsl_ring *ring = per_cpu_ptr(&lsl_ring, cpu);
+
+		for (i = 0; i < LSL_RING; i++) {
+			struct lsl_rel *r = &ring->rel[i];
+			unsigned long s;
+			u64 t;
+			u32 k;
+
+			if (READ_ONCE(r->lock) != (unsigned long)lock)
+				continue;
+			/* Pairs with the first smp_wmb() in lsl_publish(). */
+			smp_rmb();
+			s = READ_ONCE(r->site);
+			t = READ_ONCE(r->t);
+			k = READ_ONCE(r->kind);
+			/* Pairs with the second: rewritten meanwhile? */
+			smp_rmb();
+			if (READ_ONCE(r->lock) != (unsigned long)lock ||
+			    t < t0 || t > t1 || t < best_t)
+				continue;
+			best = r;
+			best_t = t;
+			*site = s;
+			*kind = k;
+		}
+	}
+	if (!best)
+		return false;
+	*t_rel = best_t;
+	*claimed = !READ_ONCE(best->claimed) && !xchg(&best->claimed, 1);
+	return true;
+}
+
+/*
+ * A test-and-set spinlock shows no waiters in its word: mark the holder's
+ * entry instead, so that its release counts as contended.
+ */
+static bool lsl_spin_tas(void)
+{
+#if defined(CONFIG_X86) && defined(CONFIG_PARAVIRT)
+	return static_branch_likely(&virt_spin_lock_key);
+#else
+	return false;
+#endif
+}
+
+static void lsl_mark_holder(void *lock)
+{
+	int cpu, i;
+
+	for_each_online_cpu(cpu) {
+		struct lsl_stack *st = per_cpu_ptr(&lsl_stack, cpu);
+		unsigned int depth = min_t(unsigned int, READ_ONCE(st->top) / LSL_ENTRY,
+					   LSL_DEPTH);
+
+		for (i = depth; i > 0; i--) {
+			unsigned long tag = READ_ONCE(st->held[i].tag);
+
+			if ((tag & ~LSL_TAG_FLAGS) != (unsigned long)lock)
+				continue;
+			/* Fails if the holder popped it meanwhile: no matter. */
+			if (!(tag & LSL_TAG_CONTENDED))
+				try_cmpxchg(&st->held[i].tag, &tag,
+					    tag | LSL_TAG_CONTENDED);
+			return;
+		}
+	}
+}
+
+/* ------------------------------------------------------------ recording */
+
+static u32 lsl_next_interval(void)
+{
+	if (lsl_sample <= 1)
+		return 1;
+	/* Uniform on [1, 2 * rate - 1]: mean rate, never in step with a loop. */
+	return 1 + prandom_u32_state(this_cpu_ptr(&lsl_rnd)) % (2 * lsl_sample - 1);
+}
+
+/* A failed trylock holds nothing: record it at once. */
+notrace void lock_stat_lite_trylock_failed(void *lock, enum lock_stat_lite_kind kind,
+					   unsigned long ip)
 {
 	struct lsl_site *s;
 
-	if (!READ_ONCE(lsl_stats_on) || READ_ONCE(lsl_paused))
-		return;
-	if (acquired) {
-		if (LSL_SLEEPING(kind))
-			lsl_push_task(lock, kind, ip, local_clock());
-		else
-			lsl_push_level(lsl_this_level(), lock, kind, ip,
-				       local_clock());
-		return;
+	preempt_disable_notrace();
+	if (lsl_recording()) {
+		s = lsl_site_get(ip, kind, lock);
+		if (s)
+			atomic64_inc(lsl_stat(s, trylock_failed));
 	}
-	s = lsl_site_get(ip, kind, lock);
-	if (s)
-		atomic64_inc(lsl_stat(s, trylock_failed));
+	preempt_enable_notrace();
 }
-EXPORT_SYMBOL(__lock_stat_lite_trylock);
 
-static void lsl_record_release(struct lock_stat_lite_held *h, unsigned long tag,
-			       bool contended, void *lock)
+/* A waiter's share: its wait, and the holder who caused it. */
+static void lsl_record_wait(void *lock, enum lock_stat_lite_kind kind,
+			    struct lsl_site *s, u64 t1, u64 wait)
 {
-	u64 hold = local_clock() - h->t_acquire;
-	struct lsl_site *s = lsl_site_get(h->site, h->kind, lock);
+	unsigned long hsite;
+	struct lsl_site *hs = NULL;
+	bool claimed = false;
+	u64 t_rel;
+	u32 hkind;
 
-	if (!s)
-		return;
-	if (contended) {
-		atomic64_inc(lsl_stat(s, contended_releases));
-		atomic64_add(hold, lsl_stat(s, chold_total));
-		lsl_max(lsl_stat(s, chold_max), hold);
+	atomic64_inc(lsl_stat(s, contentions));
+	atomic64_add(wait, lsl_stat(s, wait_total));
+	lsl_max(lsl_stat(s, wait_max), wait);
+	atomic_inc(&s->hist[min_t(int, fls64(wait), LSL_HIST - 1)]);
+
+	if (lsl_find_release(lock, t1 - wait, t1, &hsite, &hkind, &t_rel,
+			     &claimed)) {
+		hs = lsl_site_get(hsite, hkind, lock);
+		if (!hs)
+			return;
+		atomic64_add(wait, lsl_stat(hs, blocked));
+		if (claimed) {
+			u64 chold = t_rel - (t1 - wait);
+
+			atomic64_add(chold, lsl_stat(hs, chold_total));
+			lsl_max(lsl_stat(hs, chold_max), chold);
+		}
+	} else {
+		atomic_long_inc(&lsl_unknown_holder);
 	}
-	if (tag & LSL_TAG_SAMPLED) {
+	lsl_pair_add(hs, s, wait);
+}
+
+/**
+ * lock_stat_lite_record_release() - record a hold once its lock is free
+ * @lock: the lock, already released
+ * @kind: the kind of the hold
+ * @r: what the release copied from the held entry
+ *
+ * Context: any, with preemption disabled for spinning locks.
+ */
+notrace void lock_stat_lite_record_release(void *lock, enum lock_stat_lite_kind kind,
+					   struct lock_stat_lite_release *r)
+{
+	u64 now = local_clock();
+	struct lsl_site *s;
+
+	if (r->flags & LSL_CONTENDED)
+		trace_contended_release(lock);
+	preempt_disable_notrace();
+	if (!r->site || !lsl_recording())
+		goto out;
+	s = lsl_site_get(r->site, kind, lock);
+	if (!s)
+		goto out;
+	if (r->flags & LSL_CONTENDED)
+		atomic64_inc(lsl_stat(s, contended_releases));
+	if (r->flags & LSL_SAMPLED) {
+		u64 hold = now - r->t;
+
+		atomic64_add(lsl_sample, lsl_stat(s, acquisitions));
 		atomic64_inc(lsl_stat(s, holds_sampled));
 		atomic64_add(hold, lsl_stat(s, hold_total));
 		lsl_max(lsl_stat(s, hold_max), hold);
 	}
+	if (r->flags & LSL_WAITED)
+		lsl_record_wait(lock, kind, s, r->t, r->wait);
+out:
+	preempt_enable_notrace();
+}
+
+/* ---------------------------------------------------- spinning locks */
+
+static noinline void lsl_sampled(unsigned long top);
+static noinline void lsl_full(void);
+
+/* The fast path of every spinning acquisition. */
+static __always_inline void lsl_push(void *lock, unsigned long ip)
+{
+	typeof(lsl_this(lsl_stack)) st = lsl_this(lsl_stack);
+	unsigned long top = st->top + LSL_ENTRY;
+
+	if (unlikely(top > LSL_TOP_MAX)) {
+		lsl_full();
+		return;
+	}
+	/* Reserve, then fill: a nested push goes above. */
+	st->top = top;
+	barrier();
+	lsl_at(st->held, top)->site = ip;
+	WRITE_ONCE(lsl_at(st->held, top)->tag, (unsigned long)lock);
+	if (unlikely(!--*lsl_this(lsl_countdown)))
+		lsl_sampled(top);
+}
+
+static noinline notrace void lsl_full(void)
+{
+	atomic_long_inc(&lsl_untracked);
+}
+
+/* One acquisition in lsl_sample: time its hold. */
+static noinline notrace void lsl_sampled(unsigned long top)
+{
+	struct lsl_stack *st = this_cpu_ptr(&lsl_stack);
+	struct lock_stat_lite_held *h = lsl_at(st->held, top);
+	struct lsl_slow *sl = lsl_at(st->slow, top);
+
+	__this_cpu_write(lsl_countdown, lsl_next_interval());
+	sl->t = local_clock();
+	sl->flags = LSL_SAMPLED;
+	WRITE_ONCE(h->tag, h->tag | LSL_TAG_SLOW);
 }
 
 /*
- * Pop @lock from a stack of held locks and charge the hold to its acquire
- * site.  Returns whether the hold was contended: the caller saw waiters in
- * the lock word, or a waiter marked the entry.
+ * The lock's own fast path, whose failure leads to lsl_lock_slow() instead
+ * of the lock's slow path.  A reader's fast path has added its bias.
  */
-static bool lsl_pop(struct lock_stat_lite_held *held, u8 *depth,
-		    unsigned int max, void *lock, bool contended)
+static __always_inline bool lsl_fast(void *lock, enum lock_stat_lite_kind kind)
 {
-	struct lock_stat_lite_held *h;
-	unsigned long tag;
-	int i;
+#ifdef CONFIG_DEBUG_SPINLOCK
+	if (kind == LSL_SPIN)
+		return do_raw_spin_trylock(lock);
+	if (kind == LSL_READ)
+		return do_raw_read_trylock((rwlock_t *)lock);
+	return do_raw_write_trylock((rwlock_t *)lock);
+#else
+	struct qrwlock *rw = &((rwlock_t *)lock)->raw_lock;
+	int val = 0;
 
-	if (LSL_WARN_ON(*depth > max))
-		return contended;
-	for (i = *depth - 1; i >= 0; i--) {
-		h = &held[i];
-		tag = READ_ONCE(h->tag);
+	if (kind == LSL_SPIN)
+		return atomic_try_cmpxchg_acquire(&((raw_spinlock_t *)lock)->raw_lock.val,
+						  &val, _Q_LOCKED_VAL);
+	if (kind == LSL_READ)
+		return !(atomic_add_return_acquire(_QR_BIAS, &rw->cnts) & _QW_WMASK);
+	return atomic_try_cmpxchg_acquire(&rw->cnts, &val, _QW_LOCKED);
+#endif
+}
+
+static __always_inline bool lsl_try(void *lock, enum lock_stat_lite_kind kind)
+{
+	if (kind == LSL_SPIN)
+		return do_raw_spin_trylock(lock);
+	if (kind == LSL_READ)
+		return do_raw_read_trylock((rwlock_t *)lock);
+	return do_raw_write_trylock((rwlock_t *)lock);
+}
+
+/* A contended spinning acquisition: time the wait, keep it in the entry. */
+static noinline notrace void lsl_lock_slow(void *lock, enum lock_stat_lite_kind kind,
+					   unsigned long ip) __acquires(lock)
+{
+	struct lsl_stack *st;
+	struct lsl_slow *sl;
+	unsigned long top;
+	u64 t0, t1;
+
+	if (kind == LSL_SPIN && lsl_spin_tas())
+		lsl_mark_holder(lock);
+	t0 = local_clock();
+	if (kind == LSL_SPIN)
+		do_raw_spin_lock(lock);
+	else if (kind == LSL_WRITE)
+		do_raw_write_lock((rwlock_t *)lock);
+	else if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK))
+		do_raw_read_lock((rwlock_t *)lock);
+	else
+		queued_read_lock_slowpath(&((rwlock_t *)lock)->raw_lock);
+	t1 = local_clock();
+
+	st = this_cpu_ptr(&lsl_stack);
+	top = st->top + LSL_ENTRY;
+	if (unlikely(top > LSL_TOP_MAX)) {
+		lsl_full();
+		return;
+	}
+	st->top = top;
+	barrier();
+	sl = lsl_at(st->slow, top);
+	sl->t = t1;
+	sl->wait = min_t(u64, t1 - t0, U32_MAX);
+	sl->flags = LSL_WAITED;
+	if (!__this_cpu_dec_return(lsl_countdown)) {
+		__this_cpu_write(lsl_countdown, lsl_next_interval());
+		sl->flags |= LSL_SAMPLED;
+	}
+	lsl_at(st->held, top)->site = ip;
+	WRITE_ONCE(lsl_at(st->held, top)->tag, (unsigned long)lock | LSL_TAG_SLOW);
+}
+
+static __always_inline void lsl_lock(void *lock, enum lock_stat_lite_kind kind,
+				     unsigned long ip)
+{
+	if (likely(lsl_fast(lock, kind))) {
+		/* What __cond_lock() would tell sparse. */
+		__acquire(lock);
+		lsl_push(lock, ip);
+	} else {
+		lsl_lock_slow(lock, kind, ip);
+	}
+}
+
+static __always_inline bool lsl_waiters(void *lock, enum lock_stat_lite_kind kind)
+{
+	if (kind == LSL_SPIN)
+		return raw_spin_is_contended((raw_spinlock_t *)lock);
+	/* The first queued reader or writer spins holding wait_lock. */
+	return arch_spin_is_locked(&((rwlock_t *)lock)->raw_lock.wait_lock);
+}
+
+/*
+ * The fast path of every spinning release: the newest entry is this
+ * lock's, unmarked and untimed, and nobody waits.
+ */
+static __always_inline bool lsl_pop(void *lock, enum lock_stat_lite_kind kind)
+{
+	typeof(lsl_this(lsl_stack)) st = lsl_this(lsl_stack);
+	unsigned long top = st->top;
+
+	if (unlikely(lsl_at(st->held, top)->tag != (unsigned long)lock ||
+		     lsl_waiters(lock, kind)))
+		return false;
+	st->top = top - LSL_ENTRY;
+	return true;
+}
+
+/*
+ * Pop @lock wherever it is and copy what its release must record.  Returns
+ * false if there is nothing to record.
+ */
+static notrace bool lsl_pop_slow(void *lock, enum lock_stat_lite_kind kind,
+				 struct lock_stat_lite_release *r)
+{
+	struct lsl_stack *st = this_cpu_ptr(&lsl_stack);
+	unsigned int d, depth = min_t(unsigned int, st->top / LSL_ENTRY, LSL_DEPTH);
+	unsigned long tag = 0;
+
+	r->site = 0;
+	r->flags = lsl_waiters(lock, kind) ? LSL_CONTENDED : 0;
+	for (d = depth; d > 0; d--) {
+		tag = READ_ONCE(st->held[d].tag);
 		if ((tag & ~LSL_TAG_FLAGS) == (unsigned long)lock)
 			break;
 	}
-	if (i < 0)
-		return contended;
-	/*
-	 * From here a waiter's cmpxchg fails.  One that marked the entry
-	 * between the read above and this store is missed; the lock word
-	 * still shows it on the queued path.
-	 */
-	WRITE_ONCE(h->tag, 0);
-	contended |= tag & LSL_TAG_CONTENDED;
-	if (contended || (tag & LSL_TAG_SAMPLED))
-		lsl_record_release(h, tag, contended, lock);
-	/* Reclaim the hole left by out-of-order releases. */
-	while (*depth && !READ_ONCE(held[*depth - 1].tag))
-		WRITE_ONCE(*depth, *depth - 1);
-	return contended;
-}
-
-/**
- * __lock_stat_lite_release() - record a release; call before unlocking
- * @lock: the raw_spinlock_t or rwlock_t
- * @kind: which acquisition is released: spin, read or write
- *
- * Fires contended_release when the lock word shows waiters or a waiter
- * marked the hold (virt_spin_lock() leaves no waiter bits), and charges
- * the hold to the site that acquired it.
- */
-notrace void __lock_stat_lite_release(void *lock, enum lock_stat_lite_kind kind)
-{
-	bool contended = lsl_has_waiters(lock, kind);
-	struct lsl_level *lv;
-
-	if (READ_ONCE(lsl_stats_on) && !READ_ONCE(lsl_paused)) {
-		lv = lsl_this_level();
-		contended = lsl_pop(lv->held, &lv->depth, LSL_DEPTH, lock,
-				    contended);
+	if (d) {
+		/* From here a waiter's mark fails. */
+		tag = xchg(&st->held[d].tag, 0);
+		if (tag & LSL_TAG_CONTENDED)
+			r->flags |= LSL_CONTENDED;
+		if (tag & LSL_TAG_SLOW) {
+			r->flags |= st->slow[d].flags;
+			r->t = st->slow[d].t;
+			r->wait = st->slow[d].wait;
+		}
+		r->site = st->held[d].site;
+		/* Reclaim the holes that out-of-order releases left. */
+		while (depth && !READ_ONCE(st->held[depth].tag))
+			depth--;
+		st->top = depth * LSL_ENTRY;
 	}
-	if (contended)
-		trace_contended_release(lock);
+	if ((r->flags & LSL_CONTENDED) && r->site && lsl_recording()) {
+		r->t_rel = local_clock();
+		lsl_publish(lock, r->site, kind, r->t_rel);
+	}
+	return r->flags;
 }
-EXPORT_SYMBOL(__lock_stat_lite_release);
 
-/**
- * __lock_stat_lite_wait_begin() - a sleeping lock's fast path failed
- * @w: the wait, on the waiter's stack
- * @lock: the mutex or rw_semaphore
- * @owner: the task that holds @lock, or NULL if not known
- *
- * Called under rcu_read_lock(), which keeps @owner's task_struct alive as
- * it does for optimistic spinning.  Readers of an rwsem are not known:
- * its owner field names only the last reader, which may be gone.
+/*
+ * A release's slow half: pop wherever the entry is, copy what it needs,
+ * clear the lock word, let interrupts in, record, and only then let
+ * preemption or bottom halves in.
  */
-notrace void __lock_stat_lite_wait_begin(struct lock_stat_lite_wait *w,
-					 void *lock, struct task_struct *owner)
+enum lsl_unlock_mode {
+	LSL_UNLOCK,
+	LSL_UNLOCK_IRQRESTORE,
+	LSL_UNLOCK_IRQ,
+	LSL_UNLOCK_BH,
+};
+
+static noinline notrace void lsl_unlock_slow(void *lock, enum lock_stat_lite_kind kind,
+					     enum lsl_unlock_mode mode,
+					     unsigned long flags, unsigned long ip)
+	__releases(lock)
 {
-	w->holder = 0;
-	w->hkind = 0;
-	w->gen = 0;
-	if (!READ_ONCE(lsl_stats_on) || READ_ONCE(lsl_paused))
+	struct lock_stat_lite_release r;
+	bool record = lsl_pop_slow(lock, kind, &r);
+
+	if (kind == LSL_SPIN)
+		do_raw_spin_unlock(lock);
+	else if (kind == LSL_READ)
+		do_raw_read_unlock((rwlock_t *)lock);
+	else
+		do_raw_write_unlock((rwlock_t *)lock);
+	if (mode == LSL_UNLOCK_IRQRESTORE)
+		local_irq_restore(flags);
+	else if (mode == LSL_UNLOCK_IRQ)
+		local_irq_enable();
+	if (record)
+		lock_stat_lite_record_release(lock, kind, &r);
+	if (mode == LSL_UNLOCK_BH)
+		__local_bh_enable_ip(ip, SOFTIRQ_LOCK_OFFSET);
+	else
+		preempt_enable();
+}
+
+/*
+ * The twins of kernel/locking/spinlock.c.  Each is its upstream function,
+ * same preemption, interrupt and lockdep steps in the same order, with the
+ * lock's slow path timed and the acquisition pushed or the release popped.
+ */
+
+notrace void __lockfunc lsl_raw_spin_lock(raw_spinlock_t *lock, unsigned long ip)
+{
+	preempt_disable();
+	spin_acquire(&lock->dep_map, 0, 0, ip);
+	lsl_lock(lock, LSL_SPIN, ip);
+}
+
+notrace unsigned long __lockfunc lsl_raw_spin_lock_irqsave(raw_spinlock_t *lock,
+							   unsigned long ip)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	preempt_disable();
+	spin_acquire(&lock->dep_map, 0, 0, ip);
+	lsl_lock(lock, LSL_SPIN, ip);
+	return flags;
+}
+
+notrace void __lockfunc lsl_raw_spin_lock_irq(raw_spinlock_t *lock, unsigned long ip)
+{
+	local_irq_disable();
+	preempt_disable();
+	spin_acquire(&lock->dep_map, 0, 0, ip);
+	lsl_lock(lock, LSL_SPIN, ip);
+}
+
+notrace void __lockfunc lsl_raw_spin_lock_bh(raw_spinlock_t *lock, unsigned long ip)
+{
+	__local_bh_disable_ip(ip, SOFTIRQ_LOCK_OFFSET);
+	spin_acquire(&lock->dep_map, 0, 0, ip);
+	lsl_lock(lock, LSL_SPIN, ip);
+}
+
+notrace int __lockfunc lsl_raw_spin_trylock(raw_spinlock_t *lock, unsigned long ip)
+{
+	preempt_disable();
+	if (lsl_try(lock, LSL_SPIN)) {
+		spin_acquire(&lock->dep_map, 0, 1, ip);
+		lsl_push(lock, ip);
+		return 1;
+	}
+	preempt_enable();
+	lock_stat_lite_trylock_failed(lock, LSL_SPIN, ip);
+	return 0;
+}
+
+notrace void __lockfunc lsl_raw_spin_unlock(raw_spinlock_t *lock)
+{
+	spin_release(&lock->dep_map, _RET_IP_);
+	if (unlikely(!lsl_pop(lock, LSL_SPIN))) {
+		lsl_unlock_slow(lock, LSL_SPIN, LSL_UNLOCK, 0, _RET_IP_);
 		return;
-	w->gen = READ_ONCE(lsl_gen);
-	if (owner) {
-		struct lock_stat_lite_task *t = &owner->lock_stat_lite;
-
-		/* A copy made by fork() or an older generation holds nothing. */
-		if (READ_ONCE(t->owner) == owner && READ_ONCE(t->gen) == w->gen) {
-			/* Pairs with the smp_wmb() in lsl_this_task(). */
-			smp_rmb();
-			w->holder = lsl_mark_holder(t->held, READ_ONCE(t->depth),
-						    LOCK_STAT_LITE_TASK_DEPTH,
-						    lock, &w->hkind);
-		}
 	}
-	w->t0 = local_clock();
+	do_raw_spin_unlock(lock);
+	preempt_enable();
 }
-EXPORT_SYMBOL(__lock_stat_lite_wait_begin);
+
+notrace void __lockfunc lsl_raw_spin_unlock_irqrestore(raw_spinlock_t *lock,
+						       unsigned long flags)
+{
+	spin_release(&lock->dep_map, _RET_IP_);
+	if (unlikely(!lsl_pop(lock, LSL_SPIN))) {
+		lsl_unlock_slow(lock, LSL_SPIN, LSL_UNLOCK_IRQRESTORE, flags, _RET_IP_);
+		return;
+	}
+	do_raw_spin_unlock(lock);
+	local_irq_restore(flags);
+	preempt_enable();
+}
+
+notrace void __lockfunc lsl_raw_spin_unlock_irq(raw_spinlock_t *lock)
+{
+	spin_release(&lock->dep_map, _RET_IP_);
+	if (unlikely(!lsl_pop(lock, LSL_SPIN))) {
+		lsl_unlock_slow(lock, LSL_SPIN, LSL_UNLOCK_IRQ, 0, _RET_IP_);
+		return;
+	}
+	do_raw_spin_unlock(lock);
+	local_irq_enable();
+	preempt_enable();
+}
+
+notrace void __lockfunc lsl_raw_spin_unlock_bh(raw_spinlock_t *lock, unsigned long ip)
+{
+	spin_release(&lock->dep_map, _RET_IP_);
+	if (unlikely(!lsl_pop(lock, LSL_SPIN))) {
+		lsl_unlock_slow(lock, LSL_SPIN, LSL_UNLOCK_BH, 0, ip);
+		return;
+	}
+	do_raw_spin_unlock(lock);
+	__local_bh_enable_ip(ip, SOFTIRQ_LOCK_OFFSET);
+}
+
+notrace void __lockfunc lsl_raw_read_lock(rwlock_t *lock, unsigned long ip)
+{
+	preempt_disable();
+	rwlock_acquire_read(&lock->dep_map, 0, 0, ip);
+	lsl_lock(lock, LSL_READ, ip);
+}
+
+notrace unsigned long __lockfunc lsl_raw_read_lock_irqsave(rwlock_t *lock,
+							   unsigned long ip)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	preempt_disable();
+	rwlock_acquire_read(&lock->dep_map, 0, 0, ip);
+	lsl_lock(lock, LSL_READ, ip);
+	return flags;
+}
+
+notrace void __lockfunc lsl_raw_read_lock_irq(rwlock_t *lock, unsigned long ip)
+{
+	local_irq_disable();
+	preempt_disable();
+	rwlock_acquire_read(&lock->dep_map, 0, 0, ip);
+	lsl_lock(lock, LSL_READ, ip);
+}
+
+notrace void __lockfunc lsl_raw_read_lock_bh(rwlock_t *lock, unsigned long ip)
+{
+	__local_bh_disable_ip(ip, SOFTIRQ_LOCK_OFFSET);
+	rwlock_acquire_read(&lock->dep_map, 0, 0, ip);
+	lsl_lock(lock, LSL_READ, ip);
+}
+
+notrace int __lockfunc lsl_raw_read_trylock(rwlock_t *lock, unsigned long ip)
+{
+	preempt_disable();
+	if (lsl_try(lock, LSL_READ)) {
+		rwlock_acquire_read(&lock->dep_map, 0, 1, ip);
+		lsl_push(lock, ip);
+		return 1;
+	}
+	preempt_enable();
+	lock_stat_lite_trylock_failed(lock, LSL_READ, ip);
+	return 0;
+}
+
+notrace void __lockfunc lsl_raw_read_unlock(rwlock_t *lock)
+{
+	rwlock_release(&lock->dep_map, _RET_IP_);
+	if (unlikely(!lsl_pop(lock, LSL_READ))) {
+		lsl_unlock_slow(lock, LSL_READ, LSL_UNLOCK, 0, _RET_IP_);
+		return;
+	}
+	do_raw_read_unlock(lock);
+	preempt_enable();
+}
+
+notrace void __lockfunc lsl_raw_read_unlock_irqrestore(rwlock_t *lock,
+						       unsigned long flags)
+{
+	rwlock_release(&lock->dep_map, _RET_IP_);
+	if (unlikely(!lsl_pop(lock, LSL_READ))) {
+		lsl_unlock_slow(lock, LSL_READ, LSL_UNLOCK_IRQRESTORE, flags, _RET_IP_);
+		return;
+	}
+	do_raw_read_unlock(lock);
+	local_irq_restore(flags);
+	preempt_enable();
+}
+
+notrace void __lockfunc lsl_raw_read_unlock_irq(rwlock_t *lock)
+{
+	rwlock_release(&lock->dep_map, _RET_IP_);
+	if (unlikely(!lsl_pop(lock, LSL_READ))) {
+		lsl_unlock_slow(lock, LSL_READ, LSL_UNLOCK_IRQ, 0, _RET_IP_);
+		return;
+	}
+	do_raw_read_unlock(lock);
+	local_irq_enable();
+	preempt_enable();
+}
+
+notrace void __lockfunc lsl_raw_read_unlock_bh(rwlock_t *lock, unsigned long ip)
+{
+	rwlock_release(&lock->dep_map, _RET_IP_);
+	if (unlikely(!lsl_pop(lock, LSL_READ))) {
+		lsl_unlock_slow(lock, LSL_READ, LSL_UNLOCK_BH, 0, ip);
+		return;
+	}
+	do_raw_read_unlock(lock);
+	__local_bh_enable_ip(ip, SOFTIRQ_LOCK_OFFSET);
+}
+
+notrace void __lockfunc lsl_raw_write_lock(rwlock_t *lock, unsigned long ip)
+{
+	preempt_disable();
+	rwlock_acquire(&lock->dep_map, 0, 0, ip);
+	lsl_lock(lock, LSL_WRITE, ip);
+}
+
+notrace unsigned long __lockfunc lsl_raw_write_lock_irqsave(rwlock_t *lock,
+							    unsigned long ip)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	preempt_disable();
+	rwlock_acquire(&lock->dep_map, 0, 0, ip);
+	lsl_lock(lock, LSL_WRITE, ip);
+	return flags;
+}
+
+notrace void __lockfunc lsl_raw_write_lock_irq(rwlock_t *lock, unsigned long ip)
+{
+	local_irq_disable();
+	preempt_disable();
+	rwlock_acquire(&lock->dep_map, 0, 0, ip);
+	lsl_lock(lock, LSL_WRITE, ip);
+}
+
+notrace void __lockfunc lsl_raw_write_lock_bh(rwlock_t *lock, unsigned long ip)
+{
+	__local_bh_disable_ip(ip, SOFTIRQ_LOCK_OFFSET);
+	rwlock_acquire(&lock->dep_map, 0, 0, ip);
+	lsl_lock(lock, LSL_WRITE, ip);
+}
+
+notrace int __lockfunc lsl_raw_write_trylock(rwlock_t *lock, unsigned long ip)
+{
+	preempt_disable();
+	if (lsl_try(lock, LSL_WRITE)) {
+		rwlock_acquire(&lock->dep_map, 0, 1, ip);
+		lsl_push(lock, ip);
+		return 1;
+	}
+	preempt_enable();
+	lock_stat_lite_trylock_failed(lock, LSL_WRITE, ip);
+	return 0;
+}
+
+notrace void __lockfunc lsl_raw_write_unlock(rwlock_t *lock)
+{
+	rwlock_release(&lock->dep_map, _RET_IP_);
+	if (unlikely(!lsl_pop(lock, LSL_WRITE))) {
+		lsl_unlock_slow(lock, LSL_WRITE, LSL_UNLOCK, 0, _RET_IP_);
+		return;
+	}
+	do_raw_write_unlock(lock);
+	preempt_enable();
+}
+
+notrace void __lockfunc lsl_raw_write_unlock_irqrestore(rwlock_t *lock,
+							unsigned long flags)
+{
+	rwlock_release(&lock->dep_map, _RET_IP_);
+	if (unlikely(!lsl_pop(lock, LSL_WRITE))) {
+		lsl_unlock_slow(lock, LSL_WRITE, LSL_UNLOCK_IRQRESTORE, flags, _RET_IP_);
+		return;
+	}
+	do_raw_write_unlock(lock);
+	local_irq_restore(flags);
+	preempt_enable();
+}
+
+notrace void __lockfunc lsl_raw_write_unlock_irq(rwlock_t *lock)
+{
+	rwlock_release(&lock->dep_map, _RET_IP_);
+	if (unlikely(!lsl_pop(lock, LSL_WRITE))) {
+		lsl_unlock_slow(lock, LSL_WRITE, LSL_UNLOCK_IRQ, 0, _RET_IP_);
+		return;
+	}
+	do_raw_write_unlock(lock);
+	local_irq_enable();
+	preempt_enable();
+}
+
+notrace void __lockfunc lsl_raw_write_unlock_bh(rwlock_t *lock, unsigned long ip)
+{
+	rwlock_release(&lock->dep_map, _RET_IP_);
+	if (unlikely(!lsl_pop(lock, LSL_WRITE))) {
+		lsl_unlock_slow(lock, LSL_WRITE, LSL_UNLOCK_BH, 0, ip);
+		return;
+	}
+	do_raw_write_unlock(lock);
+	__local_bh_enable_ip(ip, SOFTIRQ_LOCK_OFFSET);
+}
+
+notrace int __lockfunc lsl_raw_spin_trylock_bh(raw_spinlock_t *lock,
+					       unsigned long ip)
+{
+	__local_bh_disable_ip(ip, SOFTIRQ_LOCK_OFFSET);
+	if (do_raw_spin_trylock(lock)) {
+		spin_acquire(&lock->dep_map, 0, 1, ip);
+		lsl_push(lock, ip);
+		return 1;
+	}
+	__local_bh_enable_ip(ip, SOFTIRQ_LOCK_OFFSET);
+	lock_stat_lite_trylock_failed(lock, LSL_SPIN, ip);
+	return 0;
+}
+
+/* ------------------------------------------------------ sleeping locks */
 
 /**
- * __lock_stat_lite_wait_end() - a sleeping lock's slow path returned
- * @w: the wait that __lock_stat_lite_wait_begin() started
- * @lock: the mutex or rw_semaphore
- * @kind: mutex, rwsem read or rwsem write
+ * lock_stat_lite_sleep_push_slow() - push a sleeping lock the slow way
+ * @lock: the mutex or rw_semaphore, just acquired
  * @ip: the call site
- * @acquired: false when the wait was interrupted
+ * @t0: local_clock() before a slow path that waited, or 0
  *
- * The wait may have moved the waiter to another CPU; local_clock() is
- * close enough across CPUs for a wait that slept.  A wait that straddles
- * an enable or a reset is not counted.
+ * For an acquisition that waited, one that is sampled, or a full stack.
+ * Only one entry of a task's stack carries a time: an inner timed hold
+ * while the outer one is held is counted, but not timed.
  */
-notrace void __lock_stat_lite_wait_end(struct lock_stat_lite_wait *w,
-				       void *lock, enum lock_stat_lite_kind kind,
-				       unsigned long ip, bool acquired)
+notrace void lock_stat_lite_sleep_push_slow(void *lock, unsigned long ip, u64 t0)
 {
-	u64 now = local_clock();
+	struct lock_stat_lite_task *t = &current->lock_stat_lite;
+	unsigned int d = t->depth, flags = t0 ? LSL_WAITED : 0;
+	unsigned long tag = (unsigned long)lock;
+	u64 now;
 
-	/* Visible as the holder to the waiters queued behind us first. */
-	if (acquired && READ_ONCE(lsl_stats_on))
-		lsl_push_task(lock, kind, ip, now);
-	preempt_disable_notrace();
-	if (READ_ONCE(lsl_stats_on) && !READ_ONCE(lsl_paused) &&
-	    w->gen == READ_ONCE(lsl_gen))
-		lsl_record_wait(lock, kind, ip, now - w->t0, w->holder, w->hkind);
-	preempt_enable_notrace();
+	if (this_cpu_read(lsl_sleep_countdown) <= 0) {
+		this_cpu_write(lsl_sleep_countdown, lsl_next_interval());
+		flags |= LSL_SAMPLED;
+	}
+	if (d >= LOCK_STAT_LITE_TASK_DEPTH) {
+		atomic_long_inc(&lsl_untracked);
+		return;
+	}
+	if (flags && !t->timed) {
+		now = local_clock();
+		t->t = now;
+		t->wait = t0 ? min_t(u64, now - t0, U32_MAX) : 0;
+		t->flags = flags;
+		t->timed = d + 1;
+		tag |= LSL_TAG_SLOW;
+	}
+	t->held[d].site = ip;
+	t->held[d].tag = tag;
+	t->depth = d + 1;
 }
-EXPORT_SYMBOL(__lock_stat_lite_wait_end);
 
 /**
- * __lock_stat_lite_sleep_release() - a sleeping lock is about to be released
- * @lock: the mutex or rw_semaphore
+ * lock_stat_lite_sleep_pop_slow() - pop a sleeping lock the slow way
+ * @lock: the mutex or rw_semaphore, about to be released
+ * @kind: the kind of the hold
  * @waiters: the lock word shows waiters
+ * @r: what lock_stat_lite_record_release() needs after the release
  *
- * Charges the hold to the site that acquired it and fires
- * contended_release when there are waiters.  A release by a task that did
- * not record the acquire (up_read_non_owner(), or a lock taken while off)
- * finds nothing and is ignored.
+ * For a lock that is not the task's newest, is timed, or has waiters.  A
+ * release by a task that did not record the acquisition (up_read() of a
+ * lock taken by another task, or one taken while off) finds nothing.
+ *
+ * Return: true if @r holds something to record.
  */
-notrace void __lock_stat_lite_sleep_release(void *lock, bool waiters)
+notrace bool lock_stat_lite_sleep_pop_slow(void *lock, enum lock_stat_lite_kind kind,
+					   bool waiters, struct lock_stat_lite_release *r)
 {
-	bool contended = waiters;
+	struct lock_stat_lite_task *t = &current->lock_stat_lite;
+	int d;
 
-	if (READ_ONCE(lsl_stats_on) && in_task()) {
-		preempt_disable_notrace();
-		if (!READ_ONCE(lsl_paused)) {
-			struct lock_stat_lite_task *t = lsl_this_task();
-
-			contended = lsl_pop(t->held, &t->depth,
-					    LOCK_STAT_LITE_TASK_DEPTH, lock,
-					    contended);
+	r->site = 0;
+	r->flags = waiters ? LSL_CONTENDED : 0;
+	for (d = (int)min_t(unsigned int, t->depth, LOCK_STAT_LITE_TASK_DEPTH) - 1;
+	     d >= 0; d--) {
+		if ((t->held[d].tag & ~LSL_TAG_FLAGS) != (unsigned long)lock)
+			continue;
+		r->site = t->held[d].site;
+		if (t->timed == d + 1) {
+			r->t = t->t;
+			r->wait = t->wait;
+			r->flags |= t->flags;
+			t->timed = 0;
 		}
+		t->held[d].tag = 0;
+		while (t->depth && !t->held[t->depth - 1].tag)
+			t->depth--;
+		break;
+	}
+	if ((r->flags & LSL_CONTENDED) && r->site && lsl_recording()) {
+		r->t_rel = local_clock();
+		preempt_disable_notrace();
+		lsl_publish(lock, r->site, kind, r->t_rel);
 		preempt_enable_notrace();
 	}
-	if (contended)
-		trace_contended_release(lock);
+	return r->flags;
 }
-EXPORT_SYMBOL(__lock_stat_lite_sleep_release);
 
 /* ---------------------------------------------------------- control */
 
-static void lsl_disable_workfn(struct work_struct *work)
+/* The stacks are emptied before the hooks go from off to on. */
+static void lsl_hooks_get(void)
 {
-	lock_stat_lite_set_enabled(false);
+	struct task_struct *g, *p;
+	int cpu;
+
+	lockdep_assert_held(&lsl_mutex);
+	if (!static_key_enabled(&lock_stat_lite_key)) {
+		/* Spinning hooks that ran before the key went off are done. */
+		synchronize_rcu();
+		for_each_possible_cpu(cpu)
+			per_cpu_ptr(&lsl_stack, cpu)->top = 0;
+		rcu_read_lock();
+		for_each_process_thread(g, p)
+			WRITE_ONCE(p->lock_stat_lite.depth, 0);
+		rcu_read_unlock();
+	}
+	static_branch_inc(&lock_stat_lite_key);
 }
 
 /**
@@ -795,10 +1138,9 @@ EXPORT_SYMBOL_GPL(lock_stat_lite_enabled);
  * @on: the new state
  *
  * Process context only.  Holds that were taken while off are ignored at
- * their release; holds taken before a disable never match after it.
+ * their release.
  *
- * Return: 0, or -ENOMEM if the table could not be allocated at boot, or
- * -EIO after an internal error disabled the facility.
+ * Return: 0, or -ENOMEM if the table could not be allocated at boot.
  */
 int lock_stat_lite_set_enabled(bool on)
 {
@@ -807,14 +1149,10 @@ int lock_stat_lite_set_enabled(bool on)
 	mutex_lock(&lsl_mutex);
 	if (!lsl_table) {
 		ret = -ENOMEM;
-	} else if (on && READ_ONCE(lsl_broken)) {
-		ret = -EIO;
 	} else if (on && !lsl_stats_on) {
-		WRITE_ONCE(lsl_gen, lsl_gen + 1);
+		lsl_hooks_get();
 		WRITE_ONCE(lsl_stats_on, true);
-		static_branch_inc(&lock_stat_lite_key);
-	} else if (!on && static_key_enabled(&lock_stat_lite_key) &&
-		   (lsl_stats_on || lsl_broken)) {
+	} else if (!on && lsl_stats_on) {
 		WRITE_ONCE(lsl_stats_on, false);
 		static_branch_dec(&lock_stat_lite_key);
 	}
@@ -826,22 +1164,26 @@ EXPORT_SYMBOL_GPL(lock_stat_lite_set_enabled);
 /**
  * lock_stat_lite_reset() - clear every statistic
  *
- * Process context only; waits for the hooks in flight to finish.
+ * Process context only; waits for the slow paths in flight to finish.
  */
 void lock_stat_lite_reset(void)
 {
+	int cpu;
+
 	mutex_lock(&lsl_mutex);
 	if (lsl_table) {
 		WRITE_ONCE(lsl_paused, true);
 		synchronize_rcu();
 		memset(lsl_table, 0, sizeof(*lsl_table) << lsl_table_bits);
 		memset(lsl_pairs, 0, sizeof(*lsl_pairs) << lsl_table_bits);
+		for_each_possible_cpu(cpu)
+			memset(per_cpu_ptr(&lsl_ring, cpu)->rel, 0,
+			       sizeof(struct lsl_rel) * LSL_RING);
 		atomic_long_set(&lsl_pairs_dropped, 0);
 		atomic_long_set(&lsl_used, 0);
 		atomic_long_set(&lsl_dropped, 0);
 		atomic_long_set(&lsl_untracked, 0);
 		atomic_long_set(&lsl_unknown_holder, 0);
-		WRITE_ONCE(lsl_gen, lsl_gen + 1);
 		lsl_reset_time = ktime_get_ns();
 		WRITE_ONCE(lsl_paused, false);
 	}
@@ -849,27 +1191,14 @@ void lock_stat_lite_reset(void)
 }
 EXPORT_SYMBOL_GPL(lock_stat_lite_reset);
 
-/**
- * lock_stat_lite_table_info() - how full the table of call sites is
- * @used: sites in use
- * @size: sites in the table
- * @dropped: events not counted because their site found no free slot
- */
-void lock_stat_lite_table_info(unsigned long *used, unsigned long *size,
-			       unsigned long *dropped)
-{
-	*used = atomic_long_read(&lsl_used);
-	*size = lsl_table ? 1UL << lsl_table_bits : 0;
-	*dropped = atomic_long_read(&lsl_dropped);
-}
-EXPORT_SYMBOL_GPL(lock_stat_lite_table_info);
-
 EXPORT_TRACEPOINT_SYMBOL_GPL(contended_release);
 
 /* contended_release has a probe: the hooks must run to fire it. */
 int lock_stat_lite_trace_reg(void)
 {
-	static_branch_inc(&lock_stat_lite_key);
+	mutex_lock(&lsl_mutex);
+	lsl_hooks_get();
+	mutex_unlock(&lsl_mutex);
 	return 0;
 }
 
@@ -878,479 +1207,48 @@ void lock_stat_lite_trace_unreg(void)
 	static_branch_dec(&lock_stat_lite_key);
 }
 
-static void lsl_site_read(struct lsl_site *s, struct lock_stat_lite_stats *st)
-{
-	u64 *v = (u64 *)st;
-	int i;
-
-	for (i = 0; i < LSL_NR_STATS; i++)
-		v[i] = atomic64_read(&s->stat[i]);
-}
-
-/* The bounds of the function containing @func: (start, start + size]. */
-static bool lsl_func_range(const void *func, unsigned long *start,
-			   unsigned long *end)
-{
-	unsigned long size, offset;
-
-	if (!kallsyms_lookup_size_offset((unsigned long)func, &size, &offset))
-		return false;
-	*start = (unsigned long)func - offset;
-	*end = *start + size;
-	return true;
-}
-
-/**
- * lock_stat_lite_func_stats() - sum the statistics of the sites in a function
- * @func: any address inside the function whose call sites to sum
- * @kind: the kind of acquisition to sum
- * @out: where to store the sums
- *
- * For tests and tools that know the function that takes a lock but not the
- * exact call site.
- *
- * Return: the number of sites summed, or -ENOENT if @func is not a known
- * function.
+#if IS_ENABLED(CONFIG_LOCK_STAT_LITE_KUNIT_TEST)
+/*
+ * For the KUnit suite: a hold pushed and popped without a real lock, as
+ * the twins would, and only while the hooks are on.
  */
-int lock_stat_lite_func_stats(const void *func, enum lock_stat_lite_kind kind,
-			      struct lock_stat_lite_stats *out)
+VISIBLE_IF_KUNIT void lock_stat_lite_test_push(void *lock, unsigned long ip)
 {
-	struct lock_stat_lite_stats st;
-	unsigned long start, end, i;
-	int n = 0, j;
+	preempt_disable();
+	if (static_key_enabled(&lock_stat_lite_key))
+		lsl_push(lock, ip);
+	preempt_enable();
+}
+EXPORT_SYMBOL_IF_KUNIT(lock_stat_lite_test_push);
 
-	memset(out, 0, sizeof(*out));
-	if (!lsl_table || !lsl_func_range(func, &start, &end))
-		return -ENOENT;
-	for (i = 0; i < (1UL << lsl_table_bits); i++) {
-		struct lsl_site *s = &lsl_table[i];
-		unsigned long ip = READ_ONCE(s->ip);
+VISIBLE_IF_KUNIT void lock_stat_lite_test_pop(void *lock)
+{
+	struct lock_stat_lite_release r;
 
-		if (ip <= start || ip > end || READ_ONCE(s->kind) != kind)
-			continue;
-		lsl_site_read(s, &st);
-		for (j = 0; j < LSL_NR_STATS; j++) {
-			u64 *sum = (u64 *)out + j, v = ((u64 *)&st)[j];
+	preempt_disable();
+	if (static_key_enabled(&lock_stat_lite_key) && !lsl_pop(lock, LSL_SPIN) &&
+	    lsl_pop_slow(lock, LSL_SPIN, &r))
+		lock_stat_lite_record_release(lock, LSL_SPIN, &r);
+	preempt_enable();
+}
+EXPORT_SYMBOL_IF_KUNIT(lock_stat_lite_test_pop);
 
-			*sum = LSL_MAX_STATS & BIT(j) ? max(*sum, v) : *sum + v;
-		}
-		n++;
+/* Sample one acquisition in @rate from now on; 0 restores the boot rate. */
+VISIBLE_IF_KUNIT void lock_stat_lite_test_sample(unsigned int rate)
+{
+	static unsigned int boot_rate;
+	int cpu;
+
+	if (!boot_rate)
+		boot_rate = lsl_sample;
+	WRITE_ONCE(lsl_sample, rate ?: boot_rate);
+	for_each_possible_cpu(cpu) {
+		WRITE_ONCE(per_cpu(lsl_countdown, cpu), 1);
+		WRITE_ONCE(per_cpu(lsl_sleep_countdown, cpu), 1);
 	}
-	return n;
 }
-EXPORT_SYMBOL_GPL(lock_stat_lite_func_stats);
-
-/* Is @idx, an index in the pair key, a site inside (start, end]? */
-static bool lsl_pair_site_in(u32 idx, unsigned long start, unsigned long end)
-{
-	unsigned long ip;
-
-	if (!idx || idx == LSL_PAIR_UNKNOWN || idx > (1UL << lsl_table_bits))
-		return false;
-	ip = READ_ONCE(lsl_table[idx - 1].ip);
-	return ip > start && ip <= end;
-}
-
-/**
- * lock_stat_lite_pair_stats() - sum the waits of holder/waiter site pairs
- * @holder_func: any address inside the function that held the lock, or
- *	NULL for waits whose holder was not known
- * @waiter_func: any address inside the function that waited
- * @count: the number of waits
- * @wait: their total wait, in ns
- *
- * Return: the number of pairs summed, or -ENOENT if a function is unknown.
- */
-int lock_stat_lite_pair_stats(const void *holder_func, const void *waiter_func,
-			      u64 *count, u64 *wait)
-{
-	unsigned long hs = 0, he = 0, ws, we, i;
-	int n = 0;
-
-	*count = 0;
-	*wait = 0;
-	if (!lsl_pairs || !lsl_func_range(waiter_func, &ws, &we) ||
-	    (holder_func && !lsl_func_range(holder_func, &hs, &he)))
-		return -ENOENT;
-	for (i = 0; i < (1UL << lsl_table_bits); i++) {
-		struct lsl_pair *p = &lsl_pairs[i];
-		u64 key = READ_ONCE(p->key);
-
-		if (!key || !lsl_pair_site_in((u32)key, ws, we))
-			continue;
-		if (holder_func ? !lsl_pair_site_in(key >> 32, hs, he) :
-				  (key >> 32) != LSL_PAIR_UNKNOWN)
-			continue;
-		*count += atomic64_read(&p->count);
-		*wait += atomic64_read(&p->wait);
-		n++;
-	}
-	return n;
-}
-EXPORT_SYMBOL_GPL(lock_stat_lite_pair_stats);
-
-/**
- * lock_stat_lite_name_lock() - give a lock a name in /proc/lock_stat_lite
- * @lock: the lock, of any kind
- * @name: the name, copied (at most 23 characters are kept)
- *
- * For hot locks that live in dynamic memory, where the rows could not name
- * the lock otherwise.  The hooks never look names up: naming a lock costs
- * its lock and unlock paths nothing.  Unname the lock before freeing it.
- *
- * Context: process context, may sleep.
- * Return: 0, or -ENOMEM.
- */
-int lock_stat_lite_name_lock(const void *lock, const char *name)
-{
-	struct lsl_name *n = kzalloc(sizeof(*n), GFP_KERNEL), *old;
-
-	if (!n)
-		return -ENOMEM;
-	strscpy(n->name, name, sizeof(n->name));
-	old = xa_store(&lsl_names, (unsigned long)lock, n, GFP_KERNEL);
-	if (xa_is_err(old)) {
-		kfree(n);
-		return xa_err(old);
-	}
-	if (old)
-		kfree_rcu(old, rcu);
-	return 0;
-}
-EXPORT_SYMBOL_GPL(lock_stat_lite_name_lock);
-
-/**
- * lock_stat_lite_unname_lock() - forget the name given to a lock
- * @lock: the lock; nothing happens if it has no name
- *
- * Context: process context.
- */
-void lock_stat_lite_unname_lock(const void *lock)
-{
-	struct lsl_name *old = xa_erase(&lsl_names, (unsigned long)lock);
-
-	if (old)
-		kfree_rcu(old, rcu);
-}
-EXPORT_SYMBOL_GPL(lock_stat_lite_unname_lock);
-
-/* ------------------------------------------------------------- reporting */
-
-struct lsl_row {
-	unsigned long			ip;
-	unsigned long			lock;
-	u8				kind;
-	bool				many_locks;
-	char				name[LSL_NAME_LEN];
-	struct lock_stat_lite_stats	st;
-	u32				hist[LSL_HIST];
-};
-
-struct lsl_pair_row {
-	unsigned long	holder, waiter;
-	u8		hkind, wkind;
-	u64		count, wait;
-};
-
-struct lsl_snapshot {
-	unsigned long		used, dropped, untracked, unknown_holder;
-	unsigned long		pairs_used, pairs_dropped;
-	u64			since;
-	bool			on;
-	size_t			nr, nr_pairs;
-	struct lsl_pair_row	*pairs;
-	struct lsl_row		rows[];
-};
-
-static int lsl_row_cmp(const void *a, const void *b)
-{
-	const struct lsl_row *x = a, *y = b;
-
-	if (x->st.wait_total != y->st.wait_total)
-		return x->st.wait_total < y->st.wait_total ? 1 : -1;
-	if (x->st.blocked != y->st.blocked)
-		return x->st.blocked < y->st.blocked ? 1 : -1;
-	if (x->st.acquisitions != y->st.acquisitions)
-		return x->st.acquisitions < y->st.acquisitions ? 1 : -1;
-	return 0;
-}
-
-static int lsl_pair_cmp(const void *a, const void *b)
-{
-	const struct lsl_pair_row *x = a, *y = b;
-
-	if (x->wait != y->wait)
-		return x->wait < y->wait ? 1 : -1;
-	if (x->count != y->count)
-		return x->count < y->count ? 1 : -1;
-	return 0;
-}
-
-static bool lsl_is_static(unsigned long addr)
-{
-	return is_kernel_core_data(addr) || is_module_address(addr);
-}
-
-static void lsl_show_row(struct seq_file *m, struct lsl_row *r)
-{
-	struct lock_stat_lite_stats *st = &r->st;
-	int b, first = 1;
-
-	seq_printf(m, "%-5s %10llu %14llu %12llu %12llu %9llu %12llu %9llu %14llu %12llu %14llu %8llu %12llu %12llu  %pS",
-		   lsl_kind_name[r->kind], st->contentions, st->wait_total,
-		   st->wait_max, st->contentions ? div64_u64(st->wait_total, st->contentions) : 0,
-		   st->trylock_failed, st->acquisitions, st->contended_releases,
-		   st->chold_total, st->chold_max, st->blocked, st->holds_sampled,
-		   st->holds_sampled ? div64_u64(st->hold_total, st->holds_sampled) : 0,
-		   st->hold_max, (void *)r->ip);
-	if (r->name[0])
-		seq_printf(m, "  lock=%s%s", r->name, r->many_locks ? "+" : "");
-	else if (r->lock && !r->many_locks && lsl_is_static(r->lock))
-		seq_printf(m, "  lock=%pS", (void *)r->lock);
-	for (b = 0; b < LSL_HIST; b++) {
-		if (!r->hist[b])
-			continue;
-		seq_printf(m, "%s%d:%u", first ? "  hist=" : ",", b, r->hist[b]);
-		first = 0;
-	}
-	seq_putc(m, '\n');
-}
-
-static void lsl_show_pair(struct seq_file *m, struct lsl_pair_row *p)
-{
-	seq_printf(m, "%10llu %14llu  %-5s ", p->count, p->wait,
-		   p->holder ? lsl_kind_name[p->hkind] : "-");
-	if (p->holder)
-		seq_printf(m, "%pS", (void *)p->holder);
-	else
-		seq_puts(m, "unknown");
-	seq_printf(m, "  <-  %-5s %pS\n", lsl_kind_name[p->wkind],
-		   (void *)p->waiter);
-}
-
-static int lsl_show(struct seq_file *m, void *v)
-{
-	struct lsl_snapshot *snap = m->private;
-	size_t i;
-
-	seq_puts(m, "lock_stat_lite version " LSL_VERSION "\n");
-	seq_printf(m, "enabled: %d\n", snap->on);
-	seq_printf(m, "sites: %lu used of %lu, %lu events dropped (table full)\n",
-		   snap->used, 1UL << lsl_table_bits, snap->dropped);
-	seq_printf(m, "untracked holds: %lu, waits with unknown holder: %lu\n",
-		   snap->untracked, snap->unknown_holder);
-	seq_printf(m, "acquisitions: sampled, one in %u on average per CPU, scaled by %u\n",
-		   lsl_sample, lsl_sample);
-	seq_printf(m, "since reset: %llu.%03llu s\n", div_u64(snap->since, NSEC_PER_SEC),
-		   div_u64(snap->since, NSEC_PER_MSEC) % 1000);
-	if (snap->dropped)
-		seq_puts(m, "WARNING: the site table is full, some events are not counted\n");
-	seq_puts(m, "# times in ns; acq and holds are sampled; hist=log2(wait ns):count\n");
-	seq_printf(m, "# %-3s %10s %14s %12s %12s %9s %12s %9s %14s %12s %14s %8s %12s %12s  %s\n",
-		   "kind", "con", "wait-total", "wait-max", "wait-avg", "try-fail",
-		   "acq", "con-rel", "chold-total", "chold-max", "blocked",
-		   "holds", "hold-avg", "hold-max", "site");
-	for (i = 0; i < snap->nr; i++)
-		lsl_show_row(m, &snap->rows[i]);
-
-	seq_printf(m, "\nwho blocked whom: %lu pairs used of %lu, %lu waits dropped (table full)\n",
-		   snap->pairs_used, 1UL << lsl_table_bits, snap->pairs_dropped);
-	seq_printf(m, "# top %d (holder site, waiter site) pairs by total wait, in ns\n",
-		   LSL_TOP_PAIRS);
-	seq_printf(m, "# %8s %14s  %-5s %s  <-  %-5s %s\n", "waits", "wait-total",
-		   "kind", "holder", "kind", "waiter");
-	for (i = 0; i < snap->nr_pairs && i < LSL_TOP_PAIRS; i++)
-		lsl_show_pair(m, &snap->pairs[i]);
-	return 0;
-}
-
-static void lsl_snapshot_free(struct lsl_snapshot *snap)
-{
-	kvfree(snap->pairs);
-	kvfree(snap);
-}
-
-static void lsl_snapshot_site(struct lsl_site *s, unsigned long *ip, u8 *kind)
-{
-	*ip = READ_ONCE(s->ip);
-	*kind = min_t(u8, READ_ONCE(s->kind), LSL_NR_KINDS - 1);
-}
-
-static void lsl_snapshot_pairs(struct lsl_snapshot *snap)
-{
-	unsigned long i, size = 1UL << lsl_table_bits;
-	size_t n = 0;
-
-	for (i = 0; i < size; i++) {
-		struct lsl_pair *p = &lsl_pairs[i];
-		struct lsl_pair_row *r = &snap->pairs[n];
-		u64 key = READ_ONCE(p->key);
-		u32 hi = key >> 32, wi = (u32)key;
-
-		if (!key || !wi || wi > size ||
-		    (hi != LSL_PAIR_UNKNOWN && (!hi || hi > size)))
-			continue;
-		lsl_snapshot_site(&lsl_table[wi - 1], &r->waiter, &r->wkind);
-		r->holder = 0;
-		r->hkind = 0;
-		if (hi != LSL_PAIR_UNKNOWN)
-			lsl_snapshot_site(&lsl_table[hi - 1], &r->holder, &r->hkind);
-		r->count = atomic64_read(&p->count);
-		r->wait = atomic64_read(&p->wait);
-		/* A site cleared by a reset that is still in progress. */
-		if (!r->waiter || (hi != LSL_PAIR_UNKNOWN && !r->holder))
-			continue;
-		n++;
-	}
-	snap->pairs_used = n;
-	snap->nr_pairs = n;
-	sort(snap->pairs, n, sizeof(snap->pairs[0]), lsl_pair_cmp, NULL);
-}
-
-static struct lsl_snapshot *lsl_snapshot(void)
-{
-	unsigned long i, n = 0, size = 1UL << lsl_table_bits;
-	struct lsl_snapshot *snap;
-
-	if (!lsl_table)
-		return ERR_PTR(-ENOMEM);
-	snap = kvzalloc(struct_size(snap, rows, size), GFP_KERNEL);
-	if (!snap)
-		return ERR_PTR(-ENOMEM);
-	snap->pairs = kvcalloc(size, sizeof(*snap->pairs), GFP_KERNEL);
-	if (!snap->pairs) {
-		kvfree(snap);
-		return ERR_PTR(-ENOMEM);
-	}
-	for (i = 0; i < size; i++) {
-		struct lsl_site *s = &lsl_table[i];
-		struct lsl_row *r = &snap->rows[n];
-		struct lsl_name *name;
-		int b;
-
-		lsl_snapshot_site(s, &r->ip, &r->kind);
-		if (!r->ip)
-			continue;
-		r->lock = READ_ONCE(s->lock);
-		r->many_locks = READ_ONCE(s->many_locks);
-		rcu_read_lock();
-		name = xa_load(&lsl_names, r->lock);
-		if (name)
-			strscpy(r->name, name->name, sizeof(r->name));
-		rcu_read_unlock();
-		lsl_site_read(s, &r->st);
-		for (b = 0; b < LSL_HIST; b++)
-			r->hist[b] = atomic_read(&s->hist[b]);
-		n++;
-	}
-	snap->nr = n;
-	snap->on = lock_stat_lite_enabled();
-	snap->used = atomic_long_read(&lsl_used);
-	snap->dropped = atomic_long_read(&lsl_dropped);
-	snap->untracked = atomic_long_read(&lsl_untracked);
-	snap->unknown_holder = atomic_long_read(&lsl_unknown_holder);
-	snap->pairs_dropped = atomic_long_read(&lsl_pairs_dropped);
-	snap->since = ktime_get_ns() - READ_ONCE(lsl_reset_time);
-	sort(snap->rows, n, sizeof(snap->rows[0]), lsl_row_cmp, NULL);
-	lsl_snapshot_pairs(snap);
-	return snap;
-}
-
-static int lsl_open(struct inode *inode, struct file *file)
-{
-	struct lsl_snapshot *snap = lsl_snapshot();
-	int ret;
-
-	if (IS_ERR(snap))
-		return PTR_ERR(snap);
-	ret = single_open_size(file, lsl_show, snap,
-			       4096 + (snap->nr + LSL_TOP_PAIRS) * 256);
-	if (ret)
-		lsl_snapshot_free(snap);
-	return ret;
-}
-
-static int lsl_release(struct inode *inode, struct file *file)
-{
-	struct seq_file *m = file->private_data;
-
-	lsl_snapshot_free(m->private);
-	return single_release(inode, file);
-}
-
-/**
- * lock_stat_lite_print() - print what /proc/lock_stat_lite shows
- * @buf: where to print, NUL-terminated
- * @size: the size of @buf
- *
- * For the KUnit suite, which runs without a mounted /proc.
- *
- * Return: the length printed, -EOVERFLOW if @buf was too small, or -ENOMEM.
- */
-ssize_t lock_stat_lite_print(char *buf, size_t size)
-{
-	struct lsl_snapshot *snap = lsl_snapshot();
-	struct seq_file m = { .buf = buf, .size = size - 1 };
-	ssize_t ret;
-
-	if (IS_ERR(snap))
-		return PTR_ERR(snap);
-	m.private = snap;
-	lsl_show(&m, NULL);
-	ret = seq_has_overflowed(&m) ? -EOVERFLOW : m.count;
-	buf[min(m.count, size - 1)] = '\0';
-	lsl_snapshot_free(snap);
-	return ret;
-}
-EXPORT_SYMBOL_IF_KUNIT(lock_stat_lite_print);
-
-static ssize_t lsl_write(struct file *file, const char __user *buf,
-			 size_t count, loff_t *ppos)
-{
-	char c[2];
-
-	/* Exactly "0", with an optional newline, clears everything. */
-	if (count < 1 || count > 2)
-		return -EINVAL;
-	if (copy_from_user(c, buf, count))
-		return -EFAULT;
-	if (c[0] != '0' || (count == 2 && c[1] != '\n'))
-		return -EINVAL;
-	lock_stat_lite_reset();
-	return count;
-}
-
-static const struct proc_ops lsl_proc_ops = {
-	.proc_open	= lsl_open,
-	.proc_read	= seq_read,
-	.proc_lseek	= seq_lseek,
-	.proc_write	= lsl_write,
-	.proc_release	= lsl_release,
-};
-
-static int lsl_sysctl(const struct ctl_table *table, int write, void *buffer,
-		      size_t *lenp, loff_t *ppos)
-{
-	int val = lock_stat_lite_enabled(), ret;
-	struct ctl_table t = *table;
-
-	t.data = &val;
-	ret = proc_dointvec_minmax(&t, write, buffer, lenp, ppos);
-	if (ret || !write)
-		return ret;
-	return lock_stat_lite_set_enabled(val);
-}
-
-static struct ctl_table lsl_sysctls[] = {
-	{
-		.procname	= "lock_stat_lite",
-		.maxlen		= sizeof(int),
-		.mode		= 0644,
-		.proc_handler	= lsl_sysctl,
-		.extra1		= SYSCTL_ZERO,
-		.extra2		= SYSCTL_ONE,
-	},
-};
+EXPORT_SYMBOL_IF_KUNIT(lock_stat_lite_test_sample);
+#endif
 
 /* ------------------------------------------------------------------ init */
 
@@ -1384,15 +1282,15 @@ __setup("lock_stat_lite_sample=", lsl_setup_sample);
 
 static int __init lsl_init(void)
 {
-	int cpu, l;
+	size_t table = (sizeof(*lsl_table) + sizeof(*lsl_pairs)) << lsl_table_bits;
+	size_t percpu = sizeof(struct lsl_stack) + sizeof(struct lsl_ring) +
+			2 * sizeof(int) + sizeof(struct rnd_state);
+	int cpu;
 
 	for_each_possible_cpu(cpu) {
-		for (l = 0; l < LSL_LEVELS; l++) {
-			struct lsl_level *lv = &per_cpu(lsl_cpu, cpu).level[l];
-
-			prandom_seed_state(&lv->rnd, get_random_u64());
-			lv->countdown = lsl_next_interval(lv);
-		}
+		prandom_seed_state(per_cpu_ptr(&lsl_rnd, cpu), get_random_u64());
+		per_cpu(lsl_countdown, cpu) = lsl_sample;
+		per_cpu(lsl_sleep_countdown, cpu) = lsl_sample;
 	}
 	lsl_pairs = kvcalloc(1UL << lsl_table_bits, sizeof(*lsl_pairs), GFP_KERNEL);
 	if (!lsl_pairs)
@@ -1403,22 +1301,21 @@ static int __init lsl_init(void)
 		return -ENOMEM;
 	}
 	lsl_reset_time = ktime_get_ns();
-	pr_info("%lu sites and pairs (%zu bytes), sampling 1 in %u acquisitions\n",
-		1UL << lsl_table_bits,
-		(sizeof(*lsl_table) + sizeof(*lsl_pairs)) << lsl_table_bits,
-		lsl_sample);
+	pr_info("%lu sites and pairs: %zu bytes; %zu bytes per CPU, %zu per task; sampling 1 in %u acquisitions\n",
+		1UL << lsl_table_bits, table, percpu,
+		sizeof(struct lock_stat_lite_task), lsl_sample);
 	if (lsl_boot_enable)
 		lock_stat_lite_set_enabled(true);
 	return 0;
 }
 core_initcall(lsl_init);
 
-static int __init lsl_init_proc(void)
+static int __init lsl_init_late(void)
 {
-	proc_create("lock_stat_lite", 0400, NULL, &lsl_proc_ops);
-	register_sysctl("kernel", lsl_sysctls);
+	lsl_proc_init();
 	return 0;
 }
-late_initcall(lsl_init_proc);
+late_initcall(lsl_init_late);
 
 static_assert(ARRAY_SIZE(lsl_kind_name) == LSL_NR_KINDS);
+static_assert(sizeof(struct lock_stat_lite_task) <= 64);

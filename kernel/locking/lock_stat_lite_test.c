@@ -21,7 +21,10 @@
 #include <linux/delay.h>
 #include <linux/cpumask.h>
 #include <linux/tracepoint.h>
+#include <linux/sched/clock.h>
 #include <trace/events/lock.h>
+
+#include "lock_stat_lite_internals.h"
 
 #define HOLD_MS		20
 #define ROUNDS		5
@@ -410,16 +413,12 @@ static raw_spinlock_t toggle_lock = {
 
 static noinline void site_toggle_first(void)
 {
-	preempt_disable();
-	__lock_stat_lite_trylock(&toggle_lock, LSL_SPIN, true, _THIS_IP_);
-	preempt_enable();
+	lock_stat_lite_test_push(&toggle_lock, _THIS_IP_);
 }
 
 static void toggle_release(void)
 {
-	preempt_disable();
-	__lock_stat_lite_release(&toggle_lock, LSL_SPIN);
-	preempt_enable();
+	lock_stat_lite_test_pop(&toggle_lock);
 }
 
 struct toggle {
@@ -477,8 +476,8 @@ static void test_table_full_counts_drops(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dropped, 0);
 	/* Failed trylocks from more distinct sites than the table holds. */
 	for (ip = 0; ip < 2 * size; ip++)
-		__lock_stat_lite_trylock(&test_lock, LSL_SPIN, false,
-					 (unsigned long)test_table_full_counts_drops + ip);
+		lock_stat_lite_trylock_failed(&test_lock, LSL_SPIN,
+					      (unsigned long)test_table_full_counts_drops + ip);
 	lock_stat_lite_table_info(&used, &size, &dropped);
 	KUNIT_EXPECT_LE(test, used, size);
 	KUNIT_EXPECT_GE(test, used, size / 2);
@@ -599,10 +598,11 @@ static void test_rwsem_writer_waits_for_reader(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, w.contentions, ROUNDS);
 	/* The reader sees the waiter at its release... */
 	KUNIT_EXPECT_EQ(test, h.contended_releases, ROUNDS);
-	/* ...but readers are not known to the waiter: never guessed. */
-	KUNIT_EXPECT_EQ(test, h.blocked, 0);
-	KUNIT_EXPECT_EQ(test, pair_count(test, NULL, site_wsem_wait, NULL), ROUNDS);
-	KUNIT_EXPECT_EQ(test, pair_count(test, site_rsem_hold, site_wsem_wait, NULL), 0);
+	/* ...and publishes it, so the waiter knows which reader it was. */
+	KUNIT_EXPECT_EQ(test, h.blocked, w.wait_total);
+	KUNIT_EXPECT_EQ(test, pair_count(test, NULL, site_wsem_wait, NULL), 0);
+	KUNIT_EXPECT_EQ(test, pair_count(test, site_rsem_hold, site_wsem_wait, NULL),
+			ROUNDS);
 }
 
 static void test_rwsem_trylock_failed(struct kunit *test)
@@ -646,6 +646,131 @@ static void test_unknown_holder(struct kunit *test)
 	KUNIT_EXPECT_GT(test, wait, 0);
 	/* The untracked release is not charged to anyone. */
 	KUNIT_EXPECT_EQ(test, stats(test, test_unknown_holder, LSL_MUTEX).contended_releases, 0);
+}
+
+/* ------------------------------------------------------- fixed holds */
+
+#define FIXED_BEFORE_NS	(2 * NSEC_PER_MSEC)
+#define FIXED_AFTER_NS	(4 * NSEC_PER_MSEC)
+
+/*
+ * A hold of known length, measured with the clock the statistics use, so
+ * that no calibration stands between the two.
+ */
+struct fixed {
+	spinlock_t		*lock;		/* held by the holder kthread */
+	int			round;
+	int			arrive;		/* the round the waiter may arrive in */
+	int			done;		/* the round the waiter finished */
+	u64			t_acquired, t_arrived, t_released;
+	u64			hold_ns, chold_ns;
+	struct completion	finished;
+};
+
+static void spin_until(u64 t)
+{
+	while (local_clock() < t)
+		cpu_relax();
+}
+
+static noinline void site_spin_fixed_hold(struct fixed *f)
+{
+	spin_lock(f->lock);
+	f->t_acquired = local_clock();
+	spin_until(f->t_acquired + FIXED_BEFORE_NS);
+	/* Pairs with fixed_waiter_fn(): it may arrive now. */
+	smp_store_release(&f->arrive, f->round);
+	/* The rest of the hold runs from the waiter's arrival. */
+	while (!READ_ONCE(f->t_arrived))
+		cpu_relax();
+	spin_until(READ_ONCE(f->t_arrived) + FIXED_AFTER_NS);
+	f->t_released = local_clock();
+	spin_unlock(f->lock);
+}
+
+static noinline void site_spin_fixed_wait(struct fixed *f)
+{
+	WRITE_ONCE(f->t_arrived, local_clock());
+	spin_lock(f->lock);
+	spin_unlock(f->lock);
+}
+
+static int fixed_waiter_fn(void *arg)
+{
+	struct fixed *f = arg;
+	int i;
+
+	for (i = 1; i <= ROUNDS; i++) {
+		/* Pairs with site_spin_fixed_hold(). */
+		while (smp_load_acquire(&f->arrive) != i)
+			cpu_relax();
+		site_spin_fixed_wait(f);
+		/* Pairs with fixed_holder_fn(): the next round may start. */
+		smp_store_release(&f->done, i);
+	}
+	return 0;
+}
+
+static int fixed_holder_fn(void *arg)
+{
+	struct fixed *f = arg;
+
+	for (f->round = 1; f->round <= ROUNDS; f->round++) {
+		WRITE_ONCE(f->t_arrived, 0);
+		site_spin_fixed_hold(f);
+		f->hold_ns += f->t_released - f->t_acquired;
+		f->chold_ns += f->t_released - f->t_arrived;
+		/* Pairs with fixed_waiter_fn(). */
+		while (smp_load_acquire(&f->done) != f->round)
+			cpu_relax();
+	}
+	complete(&f->finished);
+	return 0;
+}
+
+static void test_fixed_hold(struct kunit *test)
+{
+	/* A lock of its own, so that no other test's holds mix in. */
+	DEFINE_SPINLOCK(lock);
+	struct fixed f = { .lock = &lock };
+	struct lock_stat_lite_stats h, w;
+	struct task_struct *kh, *kw;
+	int cpu0, cpu1;
+
+	cpu0 = cpumask_first(cpu_online_mask);
+	cpu1 = cpumask_next(cpu0, cpu_online_mask);
+	if (cpu1 >= nr_cpu_ids)
+		kunit_skip(test, "needs two online CPUs");
+	init_completion(&f.finished);
+	/* Every hold sampled, for the full holds. */
+	lock_stat_lite_test_sample(1);
+	kh = kthread_create(fixed_holder_fn, &f, "lsl_fixed_holder");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kh));
+	kw = kthread_create(fixed_waiter_fn, &f, "lsl_fixed_waiter");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kw));
+	kthread_bind(kh, cpu0);
+	kthread_bind(kw, cpu1);
+	wake_up_process(kw);
+	wake_up_process(kh);
+	wait_for_completion(&f.finished);
+	lock_stat_lite_test_sample(0);
+
+	h = stats(test, site_spin_fixed_hold, LSL_SPIN);
+	w = stats(test, site_spin_fixed_wait, LSL_SPIN);
+	KUNIT_EXPECT_EQ(test, h.contended_releases, ROUNDS);
+	KUNIT_EXPECT_EQ(test, w.contentions, ROUNDS);
+	/* From the waiter's arrival to the release, within 10%. */
+	KUNIT_EXPECT_GE(test, h.chold_total, f.chold_ns * 9 / 10);
+	KUNIT_EXPECT_LE(test, h.chold_total, f.chold_ns * 11 / 10);
+	/* The wait is that, plus the hand-over: 200 us a round at most. */
+	KUNIT_EXPECT_GE(test, w.wait_total, h.chold_total);
+	KUNIT_EXPECT_LE(test, w.wait_total, h.chold_total + ROUNDS * 200 * NSEC_PER_USEC);
+	/* The full holds, sampled, within 10%. */
+	KUNIT_EXPECT_EQ(test, h.holds_sampled, ROUNDS);
+	KUNIT_EXPECT_GE(test, h.hold_total, f.hold_ns * 9 / 10);
+	KUNIT_EXPECT_LE(test, h.hold_total, f.hold_ns * 11 / 10);
+	kunit_info(test, "hold %llu/%llu ns, contended %llu/%llu ns, wait %llu ns (recorded/known)\n",
+		   h.hold_total, f.hold_ns, h.chold_total, f.chold_ns, w.wait_total);
 }
 
 /* Does a line of @text contain both @a and, after it, @b? */
@@ -703,6 +828,7 @@ static struct kunit_case lock_stat_lite_cases[] = {
 	KUNIT_CASE(test_rwsem_writer_waits_for_reader),
 	KUNIT_CASE(test_rwsem_trylock_failed),
 	KUNIT_CASE(test_unknown_holder),
+	KUNIT_CASE(test_fixed_hold),
 	KUNIT_CASE(test_named_lock_shown),
 	{}
 };

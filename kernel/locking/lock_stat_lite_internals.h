@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * lock_stat_lite internals: the hooks that the lock functions jump to, and
+ * what lock_stat_lite.c (the hooks, stacks and table) shares with
+ * lock_stat_lite_proc.c (the snapshot, /proc and sysctl).
+ */
+#ifndef _KERNEL_LOCKING_LOCK_STAT_LITE_INTERNALS_H
+#define _KERNEL_LOCKING_LOCK_STAT_LITE_INTERNALS_H
+
+#include <linux/lock_stat_lite.h>
+
+#include <linux/jump_label.h>
+#include <linux/sched.h>
+#include <linux/spinlock_types.h>
+#include <linux/atomic.h>
+#include <linux/percpu.h>
+
+/*
+ * The first statement of a hooked lock function is
+ *
+ *	if (lock_stat_lite_hooked())
+ *		return its_twin(args, _RET_IP_);
+ *
+ * (or the call and a bare return, for a function that returns nothing).
+ * While the hooks are off, one patched NOP and the function's own body,
+ * unchanged.  While on, a tail jump to the twin, which does the whole job
+ * and records it.  Lock twins get the call site as an argument, because a
+ * build with frame pointers turns the jump into a call.
+ *
+ * The twins of kernel/locking/spinlock.c:
+ */
+void lsl_raw_spin_lock(raw_spinlock_t *lock, unsigned long ip) __acquires(lock);
+unsigned long lsl_raw_spin_lock_irqsave(raw_spinlock_t *lock, unsigned long ip)
+	__acquires(lock);
+void lsl_raw_spin_lock_irq(raw_spinlock_t *lock, unsigned long ip) __acquires(lock);
+void lsl_raw_spin_lock_bh(raw_spinlock_t *lock, unsigned long ip) __acquires(lock);
+int lsl_raw_spin_trylock(raw_spinlock_t *lock, unsigned long ip);
+int lsl_raw_spin_trylock_bh(raw_spinlock_t *lock, unsigned long ip);
+void lsl_raw_spin_unlock(raw_spinlock_t *lock) __releases(lock);
+void lsl_raw_spin_unlock_irqrestore(raw_spinlock_t *lock, unsigned long flags)
+	__releases(lock);
+void lsl_raw_spin_unlock_irq(raw_spinlock_t *lock) __releases(lock);
+void lsl_raw_spin_unlock_bh(raw_spinlock_t *lock, unsigned long ip) __releases(lock);
+
+void lsl_raw_read_lock(rwlock_t *lock, unsigned long ip) __acquires(lock);
+unsigned long lsl_raw_read_lock_irqsave(rwlock_t *lock, unsigned long ip)
+	__acquires(lock);
+void lsl_raw_read_lock_irq(rwlock_t *lock, unsigned long ip) __acquires(lock);
+void lsl_raw_read_lock_bh(rwlock_t *lock, unsigned long ip) __acquires(lock);
+int lsl_raw_read_trylock(rwlock_t *lock, unsigned long ip);
+void lsl_raw_read_unlock(rwlock_t *lock) __releases(lock);
+void lsl_raw_read_unlock_irqrestore(rwlock_t *lock, unsigned long flags)
+	__releases(lock);
+void lsl_raw_read_unlock_irq(rwlock_t *lock) __releases(lock);
+void lsl_raw_read_unlock_bh(rwlock_t *lock, unsigned long ip) __releases(lock);
+
+void lsl_raw_write_lock(rwlock_t *lock, unsigned long ip) __acquires(lock);
+unsigned long lsl_raw_write_lock_irqsave(rwlock_t *lock, unsigned long ip)
+	__acquires(lock);
+void lsl_raw_write_lock_irq(rwlock_t *lock, unsigned long ip) __acquires(lock);
+void lsl_raw_write_lock_bh(rwlock_t *lock, unsigned long ip) __acquires(lock);
+int lsl_raw_write_trylock(rwlock_t *lock, unsigned long ip);
+void lsl_raw_write_unlock(rwlock_t *lock) __releases(lock);
+void lsl_raw_write_unlock_irqrestore(rwlock_t *lock, unsigned long flags)
+	__releases(lock);
+void lsl_raw_write_unlock_irq(rwlock_t *lock) __releases(lock);
+void lsl_raw_write_unlock_bh(rwlock_t *lock, unsigned long ip) __releases(lock);
+
+/* Low bits of a held entry's tag; every lock is at least 4-byte aligned. */
+#define LSL_TAG_CONTENDED	1UL	/* a waiter marked it */
+#define LSL_TAG_SLOW		2UL	/* sampled or waited: see the flags */
+#define LSL_TAG_FLAGS		(LSL_TAG_CONTENDED | LSL_TAG_SLOW)
+
+/* Flags of a held entry, and of struct lock_stat_lite_release. */
+#define LSL_SAMPLED		1	/* timed from the acquisition */
+#define LSL_WAITED		2	/* the acquisition waited */
+#define LSL_CONTENDED		4	/* released with waiters */
+
+/* What a release records once the lock is free again. */
+struct lock_stat_lite_release {
+	unsigned long	site;
+	u64		t;	/* acquired */
+	u64		t_rel;	/* released, if contended */
+	u32		wait;
+	u8		flags;
+};
+
+/*
+ * The sleeping locks' twins in mutex.c and rwsem.c run the lock's own fast
+ * and slow paths between these.  The common case, an uncontended
+ * acquisition and its release, is inline: a push and a pop on the task's
+ * stack of held sleeping locks.
+ */
+void lock_stat_lite_sleep_push_slow(void *lock, unsigned long ip, u64 t0);
+bool lock_stat_lite_sleep_pop_slow(void *lock, enum lock_stat_lite_kind kind,
+				   bool waiters, struct lock_stat_lite_release *r);
+void lock_stat_lite_record_release(void *lock, enum lock_stat_lite_kind kind,
+				   struct lock_stat_lite_release *r);
+void lock_stat_lite_trylock_failed(void *lock, enum lock_stat_lite_kind kind,
+				   unsigned long ip);
+
+#ifdef CONFIG_LOCK_STAT_LITE
+
+/* Enabled while the statistics are on or contended_release has a probe. */
+DECLARE_STATIC_KEY_FALSE(lock_stat_lite_key);
+
+#define lock_stat_lite_hooked()	static_branch_unlikely(&lock_stat_lite_key)
+
+/* Sleeping acquisitions until the next sampled one. */
+DECLARE_PER_CPU(int, lsl_sleep_countdown);
+
+/* A sleeping lock was acquired without waiting. */
+static __always_inline void lock_stat_lite_sleep_acquired(void *lock,
+							  unsigned long ip)
+{
+	struct lock_stat_lite_task *t = &current->lock_stat_lite;
+	unsigned int d = t->depth;
+
+	if (unlikely(d >= LOCK_STAT_LITE_TASK_DEPTH ||
+		     this_cpu_dec_return(lsl_sleep_countdown) <= 0)) {
+		lock_stat_lite_sleep_push_slow(lock, ip, 0);
+		return;
+	}
+	t->held[d].site = ip;
+	t->held[d].tag = (unsigned long)lock;
+	t->depth = d + 1;
+}
+
+/*
+ * Before a sleeping lock is released: false if the release needs nothing
+ * more, true if @r must be passed to lock_stat_lite_record_release() once
+ * the lock is free.
+ */
+static __always_inline bool lock_stat_lite_sleep_pop(void *lock,
+						     enum lock_stat_lite_kind kind,
+						     bool waiters,
+						     struct lock_stat_lite_release *r)
+{
+	struct lock_stat_lite_task *t = &current->lock_stat_lite;
+	unsigned int d = t->depth;
+
+	if (likely(!waiters && d && t->held[d - 1].tag == (unsigned long)lock)) {
+		t->depth = d - 1;
+		return false;
+	}
+	return lock_stat_lite_sleep_pop_slow(lock, kind, waiters, r);
+}
+
+#if IS_ENABLED(CONFIG_LOCK_STAT_LITE_KUNIT_TEST)
+void lock_stat_lite_test_push(void *lock, unsigned long ip);
+void lock_stat_lite_test_pop(void *lock);
+void lock_stat_lite_test_sample(unsigned int rate);
+#endif
+
+/* ------------------------------------------------ shared with the proc file */
+
+#define LSL_HIST		24
+#define LSL_NAME_LEN		24
+#define LSL_PAIR_UNKNOWN	U32_MAX
+
+/*
+ * A site's counters, one for each u64 of struct lock_stat_lite_stats and in
+ * the same order, so that reading and summing them is one loop.
+ */
+#define LSL_NR_STATS	(sizeof(struct lock_stat_lite_stats) / sizeof(u64))
+#define LSL_STAT_IDX(field)						\
+	(offsetof(struct lock_stat_lite_stats, field) / sizeof(u64))
+#define lsl_stat(s, field)	(&(s)->stat[LSL_STAT_IDX(field)])
+/* The counters that combine by maximum, not by sum. */
+#define LSL_MAX_STATS	(BIT(LSL_STAT_IDX(wait_max)) |			\
+			 BIT(LSL_STAT_IDX(chold_max)) |			\
+			 BIT(LSL_STAT_IDX(hold_max)))
+
+struct lsl_site {
+	unsigned long		ip;
+	unsigned long		lock;
+	u8			kind;
+	bool			many_locks;
+	atomic64_t		stat[LSL_NR_STATS];
+	atomic_t		hist[LSL_HIST];
+};
+
+/*
+ * Who blocked whom: waits counted per (holder site, waiter site).  The key
+ * packs the two sites' indices in the table plus one, so that 0 is free.
+ */
+struct lsl_pair {
+	u64			key;
+	atomic64_t		count;
+	atomic64_t		wait;
+};
+
+extern struct lsl_site *lsl_table;
+extern struct lsl_pair *lsl_pairs;
+extern unsigned int lsl_table_bits;
+extern unsigned int lsl_sample;
+extern atomic_long_t lsl_used, lsl_dropped, lsl_untracked;
+extern atomic_long_t lsl_unknown_holder, lsl_pairs_dropped;
+extern u64 lsl_reset_time;
+extern const char *const lsl_kind_name[LSL_NR_KINDS];
+
+void __init lsl_proc_init(void);
+
+#else /* !CONFIG_LOCK_STAT_LITE */
+
+#define lock_stat_lite_hooked()	false
+
+static inline void lock_stat_lite_sleep_acquired(void *lock, unsigned long ip)
+{
+}
+
+static inline bool lock_stat_lite_sleep_pop(void *lock, enum lock_stat_lite_kind kind,
+					    bool waiters,
+					    struct lock_stat_lite_release *r)
+{
+	return false;
+}
+
+#endif /* CONFIG_LOCK_STAT_LITE */
+
+#endif /* _KERNEL_LOCKING_LOCK_STAT_LITE_INTERNALS_H */
