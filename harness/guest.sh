@@ -128,7 +128,11 @@ boot_guest()
 	# default, as on bare metal) and virt_spin_lock() (GUEST_PV=1).
 	local cpus=${GUEST_CPUS:-4} hv=,-hypervisor
 	[ "${GUEST_PV:-0}" = 0 ] || hv=
-	local -a acc=(-accel tcg,thread=single -cpu "max$hv")
+	# GUEST_MTTCG=1: one host thread per vCPU, for the races that
+	# single-threaded TCG, which runs the vCPUs in turns, never shows.
+	local tcg=single
+	[ "${GUEST_MTTCG:-0}" = 0 ] || tcg=multi
+	local -a acc=(-accel "tcg,thread=$tcg" -cpu "max$hv")
 	if [ "${GUEST_ICOUNT:-0}" != 0 ]; then
 		# One guest ns per executed instruction (shift=0), no idle time
 		# (sleep=off), and a 1 GHz TSC: guest clocks count instructions,

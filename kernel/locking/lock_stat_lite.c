@@ -43,6 +43,10 @@
  * test-and-set spinlock (virt_spin_lock() in a guest) does not, so there
  * the waiter marks the holder's entry in the holder's CPU stack, before
  * its wait starts, which costs it no place in a queue it does not have.
+ * A sleeping lock's waiter marks its owner's entry the same way, because
+ * an optimistic spinner may get the lock before it sets the waiters flag.
+ * A wait that began while the lock was free, with others queued for it,
+ * and that no contended release ended, counts as queued, not unknown.
  *
  * Data layout
  * -----------
@@ -183,6 +187,7 @@ atomic_long_t lsl_used;
 atomic_long_t lsl_dropped;
 atomic_long_t lsl_untracked;
 atomic_long_t lsl_unknown_holder;
+atomic_long_t lsl_queued_waits;
 atomic_long_t lsl_pairs_dropped;
 u64 lsl_reset_time;
 static DEFINE_MUTEX(lsl_mutex);
@@ -243,13 +248,13 @@ static void lsl_max(atomic64_t *max, u64 val)
 }
 
 /*
- * Count a wait in the pair table of (holder site, waiter site), an unknown
- * holder as a holder index of its own.
+ * Count a wait in the pair table of (holder site, waiter site); a wait
+ * without a holder site as @no_holder, a holder index of its own.
  */
-static void lsl_pair_add(struct lsl_site *holder, struct lsl_site *waiter,
-			 u64 wait)
+static void lsl_pair_add(struct lsl_site *holder, u32 no_holder,
+			 struct lsl_site *waiter, u64 wait)
 {
-	u32 hi = holder ? holder - lsl_table + 1 : LSL_PAIR_UNKNOWN;
+	u32 hi = holder ? holder - lsl_table + 1 : no_holder;
 	u64 key = (u64)hi << 32 | (u32)(waiter - lsl_table + 1);
 	unsigned long mask = (1UL << lsl_table_bits) - 1;
 	unsigned long h = hash_64(key, lsl_table_bits);
@@ -408,9 +413,13 @@ notrace void lock_stat_lite_trylock_failed(void *lock, enum lock_stat_lite_kind 
 	preempt_enable_notrace();
 }
 
-/* A waiter's share: its wait, and the holder who caused it. */
+/*
+ * A waiter's share: its wait, and the holder who caused it.  A wait that
+ * found the lock free, behind other waiters, and whose lock was not
+ * released contended meanwhile, is counted as queued, not unknown.
+ */
 static void lsl_record_wait(void *lock, enum lock_stat_lite_kind kind,
-			    struct lsl_site *s, u64 t1, u64 wait)
+			    struct lsl_site *s, u64 t1, u64 wait, bool free)
 {
 	unsigned long hsite;
 	struct lsl_site *hs = NULL;
@@ -435,10 +444,12 @@ static void lsl_record_wait(void *lock, enum lock_stat_lite_kind kind,
 			atomic64_add(chold, lsl_stat(hs, chold_total));
 			lsl_max(lsl_stat(hs, chold_max), chold);
 		}
+	} else if (free) {
+		atomic_long_inc(&lsl_queued_waits);
 	} else {
 		atomic_long_inc(&lsl_unknown_holder);
 	}
-	lsl_pair_add(hs, s, wait);
+	lsl_pair_add(hs, free ? LSL_PAIR_QUEUED : LSL_PAIR_UNKNOWN, s, wait);
 }
 
 /**
@@ -474,7 +485,7 @@ notrace void lock_stat_lite_record_release(void *lock, enum lock_stat_lite_kind 
 		lsl_max(lsl_stat(s, hold_max), hold);
 	}
 	if (r->flags & LSL_WAITED)
-		lsl_record_wait(lock, kind, s, r->t, r->wait);
+		lsl_record_wait(lock, kind, s, r->t, r->wait, r->flags & LSL_FREE);
 out:
 	preempt_enable_notrace();
 }
@@ -562,11 +573,27 @@ static noinline notrace void lsl_lock_slow(void *lock, enum lock_stat_lite_kind 
 	struct lsl_stack *st;
 	struct lsl_slow *sl;
 	unsigned long top;
+	bool free = false;
 	u64 t0, t1;
 
-	if (kind == LSL_SPIN && lsl_spin_tas())
-		lsl_mark_holder(lock);
+	if (kind == LSL_SPIN) {
+		/* Free with waiters queued: none of them held it. */
+		free = !(atomic_read(&((raw_spinlock_t *)lock)->raw_lock.val) &
+			 _Q_LOCKED_MASK);
+		if (lsl_spin_tas())
+			lsl_mark_holder(lock);
+	}
 	t0 = local_clock();
+	/*
+	 * Released while the clock was read, before this waiter showed in the
+	 * lock word: no wait.  A reader's fast path cannot be retried, it
+	 * has added its bias already.
+	 */
+	if (kind != LSL_READ && lsl_fast(lock, kind)) {
+		__acquire(lock);
+		lsl_push(lock, ip);
+		return;
+	}
 	if (kind == LSL_SPIN)
 		do_raw_spin_lock(lock);
 	else if (kind == LSL_WRITE)
@@ -588,7 +615,7 @@ static noinline notrace void lsl_lock_slow(void *lock, enum lock_stat_lite_kind 
 	sl = lsl_at(st->slow, top);
 	sl->t = t1;
 	sl->wait = min_t(u64, t1 - t0, U32_MAX);
-	sl->flags = LSL_WAITED;
+	sl->flags = LSL_WAITED | (free ? LSL_FREE : 0);
 	if (!__this_cpu_dec_return(lsl_countdown)) {
 		__this_cpu_write(lsl_countdown, lsl_next_interval());
 		sl->flags |= LSL_SAMPLED;
@@ -1021,18 +1048,22 @@ notrace int __lockfunc lsl_raw_spin_trylock_bh(raw_spinlock_t *lock,
  * @lock: the mutex or rw_semaphore, just acquired
  * @ip: the call site
  * @t0: local_clock() before a slow path that waited, or 0
+ * @free: the lock was free when the wait began, with waiters queued
  *
  * For an acquisition that waited, one that is sampled, or a full stack.
  * Only one entry of a task's stack carries a time: an inner timed hold
  * while the outer one is held is counted, but not timed.
  */
-notrace void lock_stat_lite_sleep_push_slow(void *lock, unsigned long ip, u64 t0)
+notrace void lock_stat_lite_sleep_push_slow(void *lock, unsigned long ip, u64 t0,
+					    bool free)
 {
 	struct lock_stat_lite_task *t = &current->lock_stat_lite;
-	unsigned int d = t->depth, flags = t0 ? LSL_WAITED : 0;
+	unsigned int d = t->depth, flags = 0;
 	unsigned long tag = (unsigned long)lock;
 	u64 now;
 
+	if (t0)
+		flags = LSL_WAITED | (free ? LSL_FREE : 0);
 	if (this_cpu_read(lsl_sleep_countdown) <= 0) {
 		this_cpu_write(lsl_sleep_countdown, lsl_next_interval());
 		flags |= LSL_SAMPLED;
@@ -1052,6 +1083,35 @@ notrace void lock_stat_lite_sleep_push_slow(void *lock, unsigned long ip, u64 t0
 	t->held[d].site = ip;
 	t->held[d].tag = tag;
 	t->depth = d + 1;
+}
+
+/**
+ * lock_stat_lite_mark_owner() - a waiter found @owner holding @lock
+ * @lock: the mutex or rw_semaphore whose fast path failed
+ * @owner: the task that holds it, kept alive by the caller's RCU read lock
+ *
+ * Marks @owner's entry for @lock, so that its release counts as contended
+ * and tells this waiter who held it, even if the waiter gets the lock by
+ * spinning, before it could set the waiters flag.
+ *
+ * Return: false if @owner's stack holds no entry for @lock: it released
+ * the lock meanwhile, or took it unrecorded.
+ */
+notrace bool lock_stat_lite_mark_owner(void *lock, struct task_struct *owner)
+{
+	struct lock_stat_lite_task *t = &owner->lock_stat_lite;
+	int d = min_t(int, READ_ONCE(t->depth), LOCK_STAT_LITE_TASK_DEPTH);
+
+	while (--d >= 0) {
+		unsigned long tag = READ_ONCE(t->held[d].tag);
+
+		if ((tag & ~LSL_TAG_FLAGS) != (unsigned long)lock)
+			continue;
+		/* Fails if the owner popped it meanwhile. */
+		return (tag & LSL_TAG_CONTENDED) ||
+		       try_cmpxchg(&t->held[d].tag, &tag, tag | LSL_TAG_CONTENDED);
+	}
+	return false;
 }
 
 /**
@@ -1077,8 +1137,13 @@ notrace bool lock_stat_lite_sleep_pop_slow(void *lock, enum lock_stat_lite_kind 
 	r->flags = waiters ? LSL_CONTENDED : 0;
 	for (d = (int)min_t(unsigned int, t->depth, LOCK_STAT_LITE_TASK_DEPTH) - 1;
 	     d >= 0; d--) {
-		if ((t->held[d].tag & ~LSL_TAG_FLAGS) != (unsigned long)lock)
+		unsigned long tag = READ_ONCE(t->held[d].tag);
+
+		if ((tag & ~LSL_TAG_FLAGS) != (unsigned long)lock)
 			continue;
+		/* From here a waiter's mark fails. */
+		if (xchg(&t->held[d].tag, 0) & LSL_TAG_CONTENDED)
+			r->flags |= LSL_CONTENDED;
 		r->site = t->held[d].site;
 		if (t->timed == d + 1) {
 			r->t = t->t;
@@ -1086,7 +1151,6 @@ notrace bool lock_stat_lite_sleep_pop_slow(void *lock, enum lock_stat_lite_kind 
 			r->flags |= t->flags;
 			t->timed = 0;
 		}
-		t->held[d].tag = 0;
 		while (t->depth && !t->held[t->depth - 1].tag)
 			t->depth--;
 		break;
@@ -1184,6 +1248,7 @@ void lock_stat_lite_reset(void)
 		atomic_long_set(&lsl_dropped, 0);
 		atomic_long_set(&lsl_untracked, 0);
 		atomic_long_set(&lsl_unknown_holder, 0);
+		atomic_long_set(&lsl_queued_waits, 0);
 		lsl_reset_time = ktime_get_ns();
 		WRITE_ONCE(lsl_paused, false);
 	}

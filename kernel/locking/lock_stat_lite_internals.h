@@ -75,6 +75,7 @@ void lsl_raw_write_unlock_bh(rwlock_t *lock, unsigned long ip) __releases(lock);
 #define LSL_SAMPLED		1	/* timed from the acquisition */
 #define LSL_WAITED		2	/* the acquisition waited */
 #define LSL_CONTENDED		4	/* released with waiters */
+#define LSL_FREE		8	/* waited, but nobody held it then */
 
 /* What a release records once the lock is free again. */
 struct lock_stat_lite_release {
@@ -91,13 +92,15 @@ struct lock_stat_lite_release {
  * acquisition and its release, is inline: a push and a pop on the task's
  * stack of held sleeping locks.
  */
-void lock_stat_lite_sleep_push_slow(void *lock, unsigned long ip, u64 t0);
+void lock_stat_lite_sleep_push_slow(void *lock, unsigned long ip, u64 t0,
+				    bool free);
 bool lock_stat_lite_sleep_pop_slow(void *lock, enum lock_stat_lite_kind kind,
 				   bool waiters, struct lock_stat_lite_release *r);
 void lock_stat_lite_record_release(void *lock, enum lock_stat_lite_kind kind,
 				   struct lock_stat_lite_release *r);
 void lock_stat_lite_trylock_failed(void *lock, enum lock_stat_lite_kind kind,
 				   unsigned long ip);
+bool lock_stat_lite_mark_owner(void *lock, struct task_struct *owner);
 
 #ifdef CONFIG_LOCK_STAT_LITE
 
@@ -118,7 +121,7 @@ static __always_inline void lock_stat_lite_sleep_acquired(void *lock,
 
 	if (unlikely(d >= LOCK_STAT_LITE_TASK_DEPTH ||
 		     this_cpu_dec_return(lsl_sleep_countdown) <= 0)) {
-		lock_stat_lite_sleep_push_slow(lock, ip, 0);
+		lock_stat_lite_sleep_push_slow(lock, ip, 0, false);
 		return;
 	}
 	t->held[d].site = ip;
@@ -156,7 +159,9 @@ void lock_stat_lite_test_sample(unsigned int rate);
 
 #define LSL_HIST		24
 #define LSL_NAME_LEN		24
+/* Holder indices in the pair table that are not sites. */
 #define LSL_PAIR_UNKNOWN	U32_MAX
+#define LSL_PAIR_QUEUED		(U32_MAX - 1)
 
 /*
  * A site's counters, one for each u64 of struct lock_stat_lite_stats and in
@@ -195,7 +200,7 @@ extern struct lsl_pair *lsl_pairs;
 extern unsigned int lsl_table_bits;
 extern unsigned int lsl_sample;
 extern atomic_long_t lsl_used, lsl_dropped, lsl_untracked;
-extern atomic_long_t lsl_unknown_holder, lsl_pairs_dropped;
+extern atomic_long_t lsl_unknown_holder, lsl_queued_waits, lsl_pairs_dropped;
 extern u64 lsl_reset_time;
 extern const char *const lsl_kind_name[LSL_NR_KINDS];
 

@@ -120,7 +120,7 @@ static bool lsl_pair_site_in(u32 idx, unsigned long start, unsigned long end)
 {
 	unsigned long ip;
 
-	if (!idx || idx == LSL_PAIR_UNKNOWN || idx > (1UL << lsl_table_bits))
+	if (!idx || idx > (1UL << lsl_table_bits))
 		return false;
 	ip = READ_ONCE(lsl_table[idx - 1].ip);
 	return ip > start && ip <= end;
@@ -224,11 +224,13 @@ struct lsl_row {
 struct lsl_pair_row {
 	unsigned long	holder, waiter;
 	u8		hkind, wkind;
+	bool		queued;
 	u64		count, wait;
 };
 
 struct lsl_snapshot {
-	unsigned long		used, dropped, untracked, unknown_holder;
+	unsigned long		used, dropped, untracked, unknown_holder, queued;
+	u64			waits;
 	unsigned long		pairs_used, pairs_dropped;
 	u64			since;
 	bool			on;
@@ -298,7 +300,7 @@ static void lsl_show_pair(struct seq_file *m, struct lsl_pair_row *p)
 	if (p->holder)
 		seq_printf(m, "%pS", (void *)p->holder);
 	else
-		seq_puts(m, "unknown");
+		seq_puts(m, p->queued ? "(queued)" : "unknown");
 	seq_printf(m, "  <-  %-5s %pS\n", lsl_kind_name[p->wkind],
 		   (void *)p->waiter);
 }
@@ -312,8 +314,8 @@ static int lsl_show(struct seq_file *m, void *v)
 	seq_printf(m, "enabled: %d\n", snap->on);
 	seq_printf(m, "sites: %lu used of %lu, %lu events dropped (table full)\n",
 		   snap->used, 1UL << lsl_table_bits, snap->dropped);
-	seq_printf(m, "untracked holds: %lu, waits with unknown holder: %lu\n",
-		   snap->untracked, snap->unknown_holder);
+	seq_printf(m, "untracked holds: %lu; waits: %llu, with unknown holder: %lu, queued behind waiters: %lu\n",
+		   snap->untracked, snap->waits, snap->unknown_holder, snap->queued);
 	seq_printf(m, "acquisitions: sampled, one in %u on average per CPU, scaled by %u\n",
 		   lsl_sample, lsl_sample);
 	seq_printf(m, "since reset: %llu.%03llu s\n", div_u64(snap->since, NSEC_PER_SEC),
@@ -362,18 +364,20 @@ static void lsl_snapshot_pairs(struct lsl_snapshot *snap)
 		u64 key = READ_ONCE(p->key);
 		u32 hi = key >> 32, wi = (u32)key;
 
-		if (!key || !wi || wi > size ||
-		    (hi != LSL_PAIR_UNKNOWN && (!hi || hi > size)))
+		bool site = hi != LSL_PAIR_UNKNOWN && hi != LSL_PAIR_QUEUED;
+
+		if (!key || !wi || wi > size || (site && (!hi || hi > size)))
 			continue;
 		lsl_snapshot_site(&lsl_table[wi - 1], &r->waiter, &r->wkind);
 		r->holder = 0;
 		r->hkind = 0;
-		if (hi != LSL_PAIR_UNKNOWN)
+		r->queued = hi == LSL_PAIR_QUEUED;
+		if (site)
 			lsl_snapshot_site(&lsl_table[hi - 1], &r->holder, &r->hkind);
 		r->count = atomic64_read(&p->count);
 		r->wait = atomic64_read(&p->wait);
 		/* A site cleared by a reset that is still in progress. */
-		if (!r->waiter || (hi != LSL_PAIR_UNKNOWN && !r->holder))
+		if (!r->waiter || (site && !r->holder))
 			continue;
 		n++;
 	}
@@ -414,6 +418,7 @@ static struct lsl_snapshot *lsl_snapshot(void)
 			strscpy(r->name, name->name, sizeof(r->name));
 		rcu_read_unlock();
 		lsl_site_read(s, &r->st);
+		snap->waits += r->st.contentions;
 		for (b = 0; b < LSL_HIST; b++)
 			r->hist[b] = atomic_read(&s->hist[b]);
 		n++;
@@ -424,6 +429,7 @@ static struct lsl_snapshot *lsl_snapshot(void)
 	snap->dropped = atomic_long_read(&lsl_dropped);
 	snap->untracked = atomic_long_read(&lsl_untracked);
 	snap->unknown_holder = atomic_long_read(&lsl_unknown_holder);
+	snap->queued = atomic_long_read(&lsl_queued_waits);
 	snap->pairs_dropped = atomic_long_read(&lsl_pairs_dropped);
 	snap->since = ktime_get_ns() - READ_ONCE(lsl_reset_time);
 	sort(snap->rows, n, sizeof(snap->rows[0]), lsl_row_cmp, NULL);
