@@ -509,7 +509,12 @@ static __always_inline void lsl_push(void *lock, unsigned long ip)
 	st->top = top;
 	barrier();
 	lsl_at(st->held, top)->site = ip;
-	WRITE_ONCE(lsl_at(st->held, top)->tag, (unsigned long)lock);
+	/*
+	 * The tag last, for lsl_mark_holder() on another CPU: one aligned
+	 * store, which is all WRITE_ONCE() would make it.
+	 */
+	barrier();
+	lsl_at(st->held, top)->tag = (unsigned long)lock;
 	if (unlikely(!--*lsl_this(lsl_countdown)))
 		lsl_sampled(top);
 }
@@ -594,14 +599,17 @@ static noinline notrace void lsl_lock_slow(void *lock, enum lock_stat_lite_kind 
 		lsl_push(lock, ip);
 		return;
 	}
-	if (kind == LSL_SPIN)
+	if (kind == LSL_SPIN) {
 		do_raw_spin_lock(lock);
-	else if (kind == LSL_WRITE)
+	} else if (kind == LSL_WRITE) {
 		do_raw_write_lock((rwlock_t *)lock);
-	else if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK))
+	} else if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK)) {
 		do_raw_read_lock((rwlock_t *)lock);
-	else
+	} else {
 		queued_read_lock_slowpath(&((rwlock_t *)lock)->raw_lock);
+		/* What do_raw_read_lock() would tell sparse. */
+		__acquire(lock);
+	}
 	t1 = local_clock();
 
 	st = this_cpu_ptr(&lsl_stack);
@@ -746,6 +754,7 @@ static noinline notrace void lsl_unlock_slow(void *lock, enum lock_stat_lite_kin
  */
 
 notrace void __lockfunc lsl_raw_spin_lock(raw_spinlock_t *lock, unsigned long ip)
+	__acquires(lock)
 {
 	preempt_disable();
 	spin_acquire(&lock->dep_map, 0, 0, ip);
@@ -754,6 +763,7 @@ notrace void __lockfunc lsl_raw_spin_lock(raw_spinlock_t *lock, unsigned long ip
 
 notrace unsigned long __lockfunc lsl_raw_spin_lock_irqsave(raw_spinlock_t *lock,
 							   unsigned long ip)
+	__acquires(lock)
 {
 	unsigned long flags;
 
@@ -765,6 +775,7 @@ notrace unsigned long __lockfunc lsl_raw_spin_lock_irqsave(raw_spinlock_t *lock,
 }
 
 notrace void __lockfunc lsl_raw_spin_lock_irq(raw_spinlock_t *lock, unsigned long ip)
+	__acquires(lock)
 {
 	local_irq_disable();
 	preempt_disable();
@@ -773,6 +784,7 @@ notrace void __lockfunc lsl_raw_spin_lock_irq(raw_spinlock_t *lock, unsigned lon
 }
 
 notrace void __lockfunc lsl_raw_spin_lock_bh(raw_spinlock_t *lock, unsigned long ip)
+	__acquires(lock)
 {
 	__local_bh_disable_ip(ip, SOFTIRQ_LOCK_OFFSET);
 	spin_acquire(&lock->dep_map, 0, 0, ip);
@@ -793,6 +805,7 @@ notrace int __lockfunc lsl_raw_spin_trylock(raw_spinlock_t *lock, unsigned long 
 }
 
 notrace void __lockfunc lsl_raw_spin_unlock(raw_spinlock_t *lock)
+	__releases(lock)
 {
 	spin_release(&lock->dep_map, _RET_IP_);
 	if (unlikely(!lsl_pop(lock, LSL_SPIN))) {
@@ -805,6 +818,7 @@ notrace void __lockfunc lsl_raw_spin_unlock(raw_spinlock_t *lock)
 
 notrace void __lockfunc lsl_raw_spin_unlock_irqrestore(raw_spinlock_t *lock,
 						       unsigned long flags)
+	__releases(lock)
 {
 	spin_release(&lock->dep_map, _RET_IP_);
 	if (unlikely(!lsl_pop(lock, LSL_SPIN))) {
@@ -817,6 +831,7 @@ notrace void __lockfunc lsl_raw_spin_unlock_irqrestore(raw_spinlock_t *lock,
 }
 
 notrace void __lockfunc lsl_raw_spin_unlock_irq(raw_spinlock_t *lock)
+	__releases(lock)
 {
 	spin_release(&lock->dep_map, _RET_IP_);
 	if (unlikely(!lsl_pop(lock, LSL_SPIN))) {
@@ -829,6 +844,7 @@ notrace void __lockfunc lsl_raw_spin_unlock_irq(raw_spinlock_t *lock)
 }
 
 notrace void __lockfunc lsl_raw_spin_unlock_bh(raw_spinlock_t *lock, unsigned long ip)
+	__releases(lock)
 {
 	spin_release(&lock->dep_map, _RET_IP_);
 	if (unlikely(!lsl_pop(lock, LSL_SPIN))) {
@@ -840,6 +856,7 @@ notrace void __lockfunc lsl_raw_spin_unlock_bh(raw_spinlock_t *lock, unsigned lo
 }
 
 notrace void __lockfunc lsl_raw_read_lock(rwlock_t *lock, unsigned long ip)
+	__acquires(lock)
 {
 	preempt_disable();
 	rwlock_acquire_read(&lock->dep_map, 0, 0, ip);
@@ -848,6 +865,7 @@ notrace void __lockfunc lsl_raw_read_lock(rwlock_t *lock, unsigned long ip)
 
 notrace unsigned long __lockfunc lsl_raw_read_lock_irqsave(rwlock_t *lock,
 							   unsigned long ip)
+	__acquires(lock)
 {
 	unsigned long flags;
 
@@ -859,6 +877,7 @@ notrace unsigned long __lockfunc lsl_raw_read_lock_irqsave(rwlock_t *lock,
 }
 
 notrace void __lockfunc lsl_raw_read_lock_irq(rwlock_t *lock, unsigned long ip)
+	__acquires(lock)
 {
 	local_irq_disable();
 	preempt_disable();
@@ -867,6 +886,7 @@ notrace void __lockfunc lsl_raw_read_lock_irq(rwlock_t *lock, unsigned long ip)
 }
 
 notrace void __lockfunc lsl_raw_read_lock_bh(rwlock_t *lock, unsigned long ip)
+	__acquires(lock)
 {
 	__local_bh_disable_ip(ip, SOFTIRQ_LOCK_OFFSET);
 	rwlock_acquire_read(&lock->dep_map, 0, 0, ip);
@@ -887,6 +907,7 @@ notrace int __lockfunc lsl_raw_read_trylock(rwlock_t *lock, unsigned long ip)
 }
 
 notrace void __lockfunc lsl_raw_read_unlock(rwlock_t *lock)
+	__releases(lock)
 {
 	rwlock_release(&lock->dep_map, _RET_IP_);
 	if (unlikely(!lsl_pop(lock, LSL_READ))) {
@@ -899,6 +920,7 @@ notrace void __lockfunc lsl_raw_read_unlock(rwlock_t *lock)
 
 notrace void __lockfunc lsl_raw_read_unlock_irqrestore(rwlock_t *lock,
 						       unsigned long flags)
+	__releases(lock)
 {
 	rwlock_release(&lock->dep_map, _RET_IP_);
 	if (unlikely(!lsl_pop(lock, LSL_READ))) {
@@ -911,6 +933,7 @@ notrace void __lockfunc lsl_raw_read_unlock_irqrestore(rwlock_t *lock,
 }
 
 notrace void __lockfunc lsl_raw_read_unlock_irq(rwlock_t *lock)
+	__releases(lock)
 {
 	rwlock_release(&lock->dep_map, _RET_IP_);
 	if (unlikely(!lsl_pop(lock, LSL_READ))) {
@@ -923,6 +946,7 @@ notrace void __lockfunc lsl_raw_read_unlock_irq(rwlock_t *lock)
 }
 
 notrace void __lockfunc lsl_raw_read_unlock_bh(rwlock_t *lock, unsigned long ip)
+	__releases(lock)
 {
 	rwlock_release(&lock->dep_map, _RET_IP_);
 	if (unlikely(!lsl_pop(lock, LSL_READ))) {
@@ -934,6 +958,7 @@ notrace void __lockfunc lsl_raw_read_unlock_bh(rwlock_t *lock, unsigned long ip)
 }
 
 notrace void __lockfunc lsl_raw_write_lock(rwlock_t *lock, unsigned long ip)
+	__acquires(lock)
 {
 	preempt_disable();
 	rwlock_acquire(&lock->dep_map, 0, 0, ip);
@@ -942,6 +967,7 @@ notrace void __lockfunc lsl_raw_write_lock(rwlock_t *lock, unsigned long ip)
 
 notrace unsigned long __lockfunc lsl_raw_write_lock_irqsave(rwlock_t *lock,
 							    unsigned long ip)
+	__acquires(lock)
 {
 	unsigned long flags;
 
@@ -953,6 +979,7 @@ notrace unsigned long __lockfunc lsl_raw_write_lock_irqsave(rwlock_t *lock,
 }
 
 notrace void __lockfunc lsl_raw_write_lock_irq(rwlock_t *lock, unsigned long ip)
+	__acquires(lock)
 {
 	local_irq_disable();
 	preempt_disable();
@@ -961,6 +988,7 @@ notrace void __lockfunc lsl_raw_write_lock_irq(rwlock_t *lock, unsigned long ip)
 }
 
 notrace void __lockfunc lsl_raw_write_lock_bh(rwlock_t *lock, unsigned long ip)
+	__acquires(lock)
 {
 	__local_bh_disable_ip(ip, SOFTIRQ_LOCK_OFFSET);
 	rwlock_acquire(&lock->dep_map, 0, 0, ip);
@@ -981,6 +1009,7 @@ notrace int __lockfunc lsl_raw_write_trylock(rwlock_t *lock, unsigned long ip)
 }
 
 notrace void __lockfunc lsl_raw_write_unlock(rwlock_t *lock)
+	__releases(lock)
 {
 	rwlock_release(&lock->dep_map, _RET_IP_);
 	if (unlikely(!lsl_pop(lock, LSL_WRITE))) {
@@ -993,6 +1022,7 @@ notrace void __lockfunc lsl_raw_write_unlock(rwlock_t *lock)
 
 notrace void __lockfunc lsl_raw_write_unlock_irqrestore(rwlock_t *lock,
 							unsigned long flags)
+	__releases(lock)
 {
 	rwlock_release(&lock->dep_map, _RET_IP_);
 	if (unlikely(!lsl_pop(lock, LSL_WRITE))) {
@@ -1005,6 +1035,7 @@ notrace void __lockfunc lsl_raw_write_unlock_irqrestore(rwlock_t *lock,
 }
 
 notrace void __lockfunc lsl_raw_write_unlock_irq(rwlock_t *lock)
+	__releases(lock)
 {
 	rwlock_release(&lock->dep_map, _RET_IP_);
 	if (unlikely(!lsl_pop(lock, LSL_WRITE))) {
@@ -1017,6 +1048,7 @@ notrace void __lockfunc lsl_raw_write_unlock_irq(rwlock_t *lock)
 }
 
 notrace void __lockfunc lsl_raw_write_unlock_bh(rwlock_t *lock, unsigned long ip)
+	__releases(lock)
 {
 	rwlock_release(&lock->dep_map, _RET_IP_);
 	if (unlikely(!lsl_pop(lock, LSL_WRITE))) {
