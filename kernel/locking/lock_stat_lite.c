@@ -1096,8 +1096,8 @@ notrace void lock_stat_lite_sleep_push_slow(void *lock, unsigned long ip, u64 t0
 
 	if (t0)
 		flags = LSL_WAITED | (free ? LSL_FREE : 0);
-	if (this_cpu_read(lsl_sleep_countdown) <= 0) {
-		this_cpu_write(lsl_sleep_countdown, lsl_next_interval());
+	if (this_cpu_read(lsl_sleep_countdown) < 0) {
+		this_cpu_write(lsl_sleep_countdown, lsl_next_interval() - 1);
 		flags |= LSL_SAMPLED;
 	}
 	if (d >= LOCK_STAT_LITE_TASK_DEPTH) {
@@ -1341,7 +1341,7 @@ VISIBLE_IF_KUNIT void lock_stat_lite_test_sample(unsigned int rate)
 	WRITE_ONCE(lsl_sample, rate ?: boot_rate);
 	for_each_possible_cpu(cpu) {
 		WRITE_ONCE(per_cpu(lsl_countdown, cpu), 1);
-		WRITE_ONCE(per_cpu(lsl_sleep_countdown, cpu), 1);
+		WRITE_ONCE(per_cpu(lsl_sleep_countdown, cpu), 0);
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(lock_stat_lite_test_sample);
@@ -1387,7 +1387,7 @@ static int __init lsl_init(void)
 	for_each_possible_cpu(cpu) {
 		prandom_seed_state(per_cpu_ptr(&lsl_rnd, cpu), get_random_u64());
 		per_cpu(lsl_countdown, cpu) = lsl_sample;
-		per_cpu(lsl_sleep_countdown, cpu) = lsl_sample;
+		per_cpu(lsl_sleep_countdown, cpu) = lsl_sample - 1;
 	}
 	lsl_pairs = kvcalloc(1UL << lsl_table_bits, sizeof(*lsl_pairs), GFP_KERNEL);
 	if (!lsl_pairs)

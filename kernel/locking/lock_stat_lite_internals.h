@@ -112,7 +112,11 @@ DECLARE_STATIC_KEY_FALSE(lock_stat_lite_key);
 /* Sleeping acquisitions until the next sampled one. */
 DECLARE_PER_CPU(int, lsl_sleep_countdown);
 
-/* A sleeping lock was acquired without waiting. */
+/*
+ * A sleeping lock was acquired without waiting.  The countdown is
+ * decremented with preemption on, so a migration may leave a CPU's count
+ * below zero; the next acquisition there samples and resets it.
+ */
 static __always_inline void lock_stat_lite_sleep_acquired(void *lock,
 							  unsigned long ip)
 {
@@ -120,7 +124,7 @@ static __always_inline void lock_stat_lite_sleep_acquired(void *lock,
 	unsigned int d = t->depth;
 
 	if (unlikely(d >= LOCK_STAT_LITE_TASK_DEPTH ||
-		     this_cpu_dec_return(lsl_sleep_countdown) <= 0)) {
+		     raw_cpu_dec_return(lsl_sleep_countdown) < 0)) {
 		lock_stat_lite_sleep_push_slow(lock, ip, 0, false);
 		return;
 	}
@@ -130,23 +134,19 @@ static __always_inline void lock_stat_lite_sleep_acquired(void *lock,
 }
 
 /*
- * Before a sleeping lock is released: false if the release needs nothing
- * more, true if @r must be passed to lock_stat_lite_record_release() once
- * the lock is free.
+ * Before a sleeping lock is released: true if the task's newest entry is
+ * this lock's, unmarked and untimed, and nobody waits; it is popped.  Else
+ * the release goes through lock_stat_lite_sleep_pop_slow().
  */
-static __always_inline bool lock_stat_lite_sleep_pop(void *lock,
-						     enum lock_stat_lite_kind kind,
-						     bool waiters,
-						     struct lock_stat_lite_release *r)
+static __always_inline bool lock_stat_lite_sleep_pop(void *lock, bool waiters)
 {
 	struct lock_stat_lite_task *t = &current->lock_stat_lite;
 	unsigned int d = t->depth;
 
-	if (likely(!waiters && d && t->held[d - 1].tag == (unsigned long)lock)) {
-		t->depth = d - 1;
+	if (unlikely(waiters || !d || t->held[d - 1].tag != (unsigned long)lock))
 		return false;
-	}
-	return lock_stat_lite_sleep_pop_slow(lock, kind, waiters, r);
+	t->depth = d - 1;
+	return true;
 }
 
 #if IS_ENABLED(CONFIG_LOCK_STAT_LITE_KUNIT_TEST)
@@ -214,11 +214,9 @@ static inline void lock_stat_lite_sleep_acquired(void *lock, unsigned long ip)
 {
 }
 
-static inline bool lock_stat_lite_sleep_pop(void *lock, enum lock_stat_lite_kind kind,
-					    bool waiters,
-					    struct lock_stat_lite_release *r)
+static inline bool lock_stat_lite_sleep_pop(void *lock, bool waiters)
 {
-	return false;
+	return true;
 }
 
 #endif /* CONFIG_LOCK_STAT_LITE */
