@@ -710,367 +710,309 @@ static notrace bool lsl_pop_slow(void *lock, enum lock_stat_lite_kind kind,
 }
 
 /*
- * A release's slow half: pop wherever the entry is, copy what it needs,
- * clear the lock word, let interrupts in, record, and only then let
- * preemption or bottom halves in.
+ * The twins of kernel/locking/spinlock.c.  Each is its upstream function,
+ * same preemption, interrupt and lockdep steps in the same order, with the
+ * lock's slow path timed and the acquisition pushed or the release popped.
+ * The helpers take the kind and the variant as constants, so that each
+ * twin compiles to a straight line of its own.
  */
-enum lsl_unlock_mode {
-	LSL_UNLOCK,
-	LSL_UNLOCK_IRQRESTORE,
-	LSL_UNLOCK_IRQ,
-	LSL_UNLOCK_BH,
+enum lsl_variant {
+	LSL_PLAIN,
+	LSL_IRQSAVE,	/* irqsave and irqrestore */
+	LSL_IRQ,
+	LSL_BH,
 };
 
-static noinline notrace void lsl_unlock_slow(void *lock, enum lock_stat_lite_kind kind,
-					     enum lsl_unlock_mode mode,
-					     unsigned long flags, unsigned long ip)
+static __always_inline void lsl_lockdep_acquire(void *lock, enum lock_stat_lite_kind kind,
+						int trylock, unsigned long ip)
+{
+	if (kind == LSL_SPIN)
+		spin_acquire(&((raw_spinlock_t *)lock)->dep_map, 0, trylock, ip);
+	else if (kind == LSL_READ)
+		rwlock_acquire_read(&((rwlock_t *)lock)->dep_map, 0, trylock, ip);
+	else
+		rwlock_acquire(&((rwlock_t *)lock)->dep_map, 0, trylock, ip);
+}
+
+static __always_inline void lsl_unlock_word(void *lock, enum lock_stat_lite_kind kind)
 	__releases(lock)
 {
-	struct lock_stat_lite_release r;
-	bool record = lsl_pop_slow(lock, kind, &r);
-
 	if (kind == LSL_SPIN)
 		do_raw_spin_unlock(lock);
 	else if (kind == LSL_READ)
 		do_raw_read_unlock((rwlock_t *)lock);
 	else
 		do_raw_write_unlock((rwlock_t *)lock);
-	if (mode == LSL_UNLOCK_IRQRESTORE)
+}
+
+static __always_inline unsigned long lsl_lock_twin(void *lock, enum lock_stat_lite_kind kind,
+						   enum lsl_variant variant,
+						   unsigned long ip)
+{
+	unsigned long flags = 0;
+
+	if (variant == LSL_BH) {
+		__local_bh_disable_ip(ip, SOFTIRQ_LOCK_OFFSET);
+	} else {
+		if (variant == LSL_IRQSAVE)
+			local_irq_save(flags);
+		else if (variant == LSL_IRQ)
+			local_irq_disable();
+		preempt_disable();
+	}
+	lsl_lockdep_acquire(lock, kind, 0, ip);
+	lsl_lock(lock, kind, ip);
+	return flags;
+}
+
+static __always_inline int lsl_trylock_twin(void *lock, enum lock_stat_lite_kind kind,
+					    enum lsl_variant variant, unsigned long ip)
+{
+	if (variant == LSL_BH)
+		__local_bh_disable_ip(ip, SOFTIRQ_LOCK_OFFSET);
+	else
+		preempt_disable();
+	if (lsl_try(lock, kind)) {
+		lsl_lockdep_acquire(lock, kind, 1, ip);
+		lsl_push(lock, ip);
+		return 1;
+	}
+	if (variant == LSL_BH)
+		__local_bh_enable_ip(ip, SOFTIRQ_LOCK_OFFSET);
+	else
+		preempt_enable();
+	lock_stat_lite_trylock_failed(lock, kind, ip);
+	return 0;
+}
+
+/* After the lock word: interrupts first, preemption or bottom halves last. */
+static __always_inline void lsl_unlock_irq(enum lsl_variant variant, unsigned long flags)
+{
+	if (variant == LSL_IRQSAVE)
 		local_irq_restore(flags);
-	else if (mode == LSL_UNLOCK_IRQ)
+	else if (variant == LSL_IRQ)
 		local_irq_enable();
-	if (record)
-		lock_stat_lite_record_release(lock, kind, &r);
-	if (mode == LSL_UNLOCK_BH)
+}
+
+static __always_inline void lsl_unlock_preempt(enum lsl_variant variant, unsigned long ip)
+{
+	if (variant == LSL_BH)
 		__local_bh_enable_ip(ip, SOFTIRQ_LOCK_OFFSET);
 	else
 		preempt_enable();
 }
 
 /*
- * The twins of kernel/locking/spinlock.c.  Each is its upstream function,
- * same preemption, interrupt and lockdep steps in the same order, with the
- * lock's slow path timed and the acquisition pushed or the release popped.
+ * A release's slow half: pop wherever the entry is, copy what it needs,
+ * clear the lock word, let interrupts in, record, and only then let
+ * preemption or bottom halves in.
  */
+static noinline notrace void lsl_unlock_slow(void *lock, enum lock_stat_lite_kind kind,
+					     enum lsl_variant variant,
+					     unsigned long flags, unsigned long ip)
+	__releases(lock)
+{
+	struct lock_stat_lite_release r;
+	bool record = lsl_pop_slow(lock, kind, &r);
+
+	lsl_unlock_word(lock, kind);
+	lsl_unlock_irq(variant, flags);
+	if (record)
+		lock_stat_lite_record_release(lock, kind, &r);
+	lsl_unlock_preempt(variant, ip);
+}
+
+/*
+ * Inlined into a twin: _RET_IP_ is the twin's caller.  @ip is only used,
+ * and only passed, for bottom halves.
+ */
+static __always_inline void lsl_unlock_twin(void *lock, enum lock_stat_lite_kind kind,
+					    enum lsl_variant variant,
+					    unsigned long flags, unsigned long ip)
+	__releases(lock)
+{
+	if (kind == LSL_SPIN)
+		spin_release(&((raw_spinlock_t *)lock)->dep_map, _RET_IP_);
+	else
+		rwlock_release(&((rwlock_t *)lock)->dep_map, _RET_IP_);
+	if (unlikely(!lsl_pop(lock, kind))) {
+		lsl_unlock_slow(lock, kind, variant, flags, ip);
+		return;
+	}
+	lsl_unlock_word(lock, kind);
+	lsl_unlock_irq(variant, flags);
+	lsl_unlock_preempt(variant, ip);
+}
 
 notrace void __lockfunc lsl_raw_spin_lock(raw_spinlock_t *lock, unsigned long ip)
 	__acquires(lock)
 {
-	preempt_disable();
-	spin_acquire(&lock->dep_map, 0, 0, ip);
-	lsl_lock(lock, LSL_SPIN, ip);
+	lsl_lock_twin(lock, LSL_SPIN, LSL_PLAIN, ip);
 }
 
 notrace unsigned long __lockfunc lsl_raw_spin_lock_irqsave(raw_spinlock_t *lock,
-							   unsigned long ip)
+						       unsigned long ip)
 	__acquires(lock)
 {
-	unsigned long flags;
-
-	local_irq_save(flags);
-	preempt_disable();
-	spin_acquire(&lock->dep_map, 0, 0, ip);
-	lsl_lock(lock, LSL_SPIN, ip);
-	return flags;
+	return lsl_lock_twin(lock, LSL_SPIN, LSL_IRQSAVE, ip);
 }
 
 notrace void __lockfunc lsl_raw_spin_lock_irq(raw_spinlock_t *lock, unsigned long ip)
 	__acquires(lock)
 {
-	local_irq_disable();
-	preempt_disable();
-	spin_acquire(&lock->dep_map, 0, 0, ip);
-	lsl_lock(lock, LSL_SPIN, ip);
+	lsl_lock_twin(lock, LSL_SPIN, LSL_IRQ, ip);
 }
 
 notrace void __lockfunc lsl_raw_spin_lock_bh(raw_spinlock_t *lock, unsigned long ip)
 	__acquires(lock)
 {
-	__local_bh_disable_ip(ip, SOFTIRQ_LOCK_OFFSET);
-	spin_acquire(&lock->dep_map, 0, 0, ip);
-	lsl_lock(lock, LSL_SPIN, ip);
+	lsl_lock_twin(lock, LSL_SPIN, LSL_BH, ip);
 }
 
 notrace int __lockfunc lsl_raw_spin_trylock(raw_spinlock_t *lock, unsigned long ip)
 {
-	preempt_disable();
-	if (lsl_try(lock, LSL_SPIN)) {
-		spin_acquire(&lock->dep_map, 0, 1, ip);
-		lsl_push(lock, ip);
-		return 1;
-	}
-	preempt_enable();
-	lock_stat_lite_trylock_failed(lock, LSL_SPIN, ip);
-	return 0;
+	return lsl_trylock_twin(lock, LSL_SPIN, LSL_PLAIN, ip);
 }
 
 notrace void __lockfunc lsl_raw_spin_unlock(raw_spinlock_t *lock)
 	__releases(lock)
 {
-	spin_release(&lock->dep_map, _RET_IP_);
-	if (unlikely(!lsl_pop(lock, LSL_SPIN))) {
-		lsl_unlock_slow(lock, LSL_SPIN, LSL_UNLOCK, 0, _RET_IP_);
-		return;
-	}
-	do_raw_spin_unlock(lock);
-	preempt_enable();
+	lsl_unlock_twin(lock, LSL_SPIN, LSL_PLAIN, 0, 0);
 }
 
 notrace void __lockfunc lsl_raw_spin_unlock_irqrestore(raw_spinlock_t *lock,
-						       unsigned long flags)
+						     unsigned long flags)
 	__releases(lock)
 {
-	spin_release(&lock->dep_map, _RET_IP_);
-	if (unlikely(!lsl_pop(lock, LSL_SPIN))) {
-		lsl_unlock_slow(lock, LSL_SPIN, LSL_UNLOCK_IRQRESTORE, flags, _RET_IP_);
-		return;
-	}
-	do_raw_spin_unlock(lock);
-	local_irq_restore(flags);
-	preempt_enable();
+	lsl_unlock_twin(lock, LSL_SPIN, LSL_IRQSAVE, flags, 0);
 }
 
 notrace void __lockfunc lsl_raw_spin_unlock_irq(raw_spinlock_t *lock)
 	__releases(lock)
 {
-	spin_release(&lock->dep_map, _RET_IP_);
-	if (unlikely(!lsl_pop(lock, LSL_SPIN))) {
-		lsl_unlock_slow(lock, LSL_SPIN, LSL_UNLOCK_IRQ, 0, _RET_IP_);
-		return;
-	}
-	do_raw_spin_unlock(lock);
-	local_irq_enable();
-	preempt_enable();
+	lsl_unlock_twin(lock, LSL_SPIN, LSL_IRQ, 0, 0);
 }
 
 notrace void __lockfunc lsl_raw_spin_unlock_bh(raw_spinlock_t *lock, unsigned long ip)
 	__releases(lock)
 {
-	spin_release(&lock->dep_map, _RET_IP_);
-	if (unlikely(!lsl_pop(lock, LSL_SPIN))) {
-		lsl_unlock_slow(lock, LSL_SPIN, LSL_UNLOCK_BH, 0, ip);
-		return;
-	}
-	do_raw_spin_unlock(lock);
-	__local_bh_enable_ip(ip, SOFTIRQ_LOCK_OFFSET);
+	lsl_unlock_twin(lock, LSL_SPIN, LSL_BH, 0, ip);
 }
 
 notrace void __lockfunc lsl_raw_read_lock(rwlock_t *lock, unsigned long ip)
 	__acquires(lock)
 {
-	preempt_disable();
-	rwlock_acquire_read(&lock->dep_map, 0, 0, ip);
-	lsl_lock(lock, LSL_READ, ip);
+	lsl_lock_twin(lock, LSL_READ, LSL_PLAIN, ip);
 }
 
 notrace unsigned long __lockfunc lsl_raw_read_lock_irqsave(rwlock_t *lock,
-							   unsigned long ip)
+						       unsigned long ip)
 	__acquires(lock)
 {
-	unsigned long flags;
-
-	local_irq_save(flags);
-	preempt_disable();
-	rwlock_acquire_read(&lock->dep_map, 0, 0, ip);
-	lsl_lock(lock, LSL_READ, ip);
-	return flags;
+	return lsl_lock_twin(lock, LSL_READ, LSL_IRQSAVE, ip);
 }
 
 notrace void __lockfunc lsl_raw_read_lock_irq(rwlock_t *lock, unsigned long ip)
 	__acquires(lock)
 {
-	local_irq_disable();
-	preempt_disable();
-	rwlock_acquire_read(&lock->dep_map, 0, 0, ip);
-	lsl_lock(lock, LSL_READ, ip);
+	lsl_lock_twin(lock, LSL_READ, LSL_IRQ, ip);
 }
 
 notrace void __lockfunc lsl_raw_read_lock_bh(rwlock_t *lock, unsigned long ip)
 	__acquires(lock)
 {
-	__local_bh_disable_ip(ip, SOFTIRQ_LOCK_OFFSET);
-	rwlock_acquire_read(&lock->dep_map, 0, 0, ip);
-	lsl_lock(lock, LSL_READ, ip);
+	lsl_lock_twin(lock, LSL_READ, LSL_BH, ip);
 }
 
 notrace int __lockfunc lsl_raw_read_trylock(rwlock_t *lock, unsigned long ip)
 {
-	preempt_disable();
-	if (lsl_try(lock, LSL_READ)) {
-		rwlock_acquire_read(&lock->dep_map, 0, 1, ip);
-		lsl_push(lock, ip);
-		return 1;
-	}
-	preempt_enable();
-	lock_stat_lite_trylock_failed(lock, LSL_READ, ip);
-	return 0;
+	return lsl_trylock_twin(lock, LSL_READ, LSL_PLAIN, ip);
 }
 
 notrace void __lockfunc lsl_raw_read_unlock(rwlock_t *lock)
 	__releases(lock)
 {
-	rwlock_release(&lock->dep_map, _RET_IP_);
-	if (unlikely(!lsl_pop(lock, LSL_READ))) {
-		lsl_unlock_slow(lock, LSL_READ, LSL_UNLOCK, 0, _RET_IP_);
-		return;
-	}
-	do_raw_read_unlock(lock);
-	preempt_enable();
+	lsl_unlock_twin(lock, LSL_READ, LSL_PLAIN, 0, 0);
 }
 
 notrace void __lockfunc lsl_raw_read_unlock_irqrestore(rwlock_t *lock,
-						       unsigned long flags)
+						     unsigned long flags)
 	__releases(lock)
 {
-	rwlock_release(&lock->dep_map, _RET_IP_);
-	if (unlikely(!lsl_pop(lock, LSL_READ))) {
-		lsl_unlock_slow(lock, LSL_READ, LSL_UNLOCK_IRQRESTORE, flags, _RET_IP_);
-		return;
-	}
-	do_raw_read_unlock(lock);
-	local_irq_restore(flags);
-	preempt_enable();
+	lsl_unlock_twin(lock, LSL_READ, LSL_IRQSAVE, flags, 0);
 }
 
 notrace void __lockfunc lsl_raw_read_unlock_irq(rwlock_t *lock)
 	__releases(lock)
 {
-	rwlock_release(&lock->dep_map, _RET_IP_);
-	if (unlikely(!lsl_pop(lock, LSL_READ))) {
-		lsl_unlock_slow(lock, LSL_READ, LSL_UNLOCK_IRQ, 0, _RET_IP_);
-		return;
-	}
-	do_raw_read_unlock(lock);
-	local_irq_enable();
-	preempt_enable();
+	lsl_unlock_twin(lock, LSL_READ, LSL_IRQ, 0, 0);
 }
 
 notrace void __lockfunc lsl_raw_read_unlock_bh(rwlock_t *lock, unsigned long ip)
 	__releases(lock)
 {
-	rwlock_release(&lock->dep_map, _RET_IP_);
-	if (unlikely(!lsl_pop(lock, LSL_READ))) {
-		lsl_unlock_slow(lock, LSL_READ, LSL_UNLOCK_BH, 0, ip);
-		return;
-	}
-	do_raw_read_unlock(lock);
-	__local_bh_enable_ip(ip, SOFTIRQ_LOCK_OFFSET);
+	lsl_unlock_twin(lock, LSL_READ, LSL_BH, 0, ip);
 }
 
 notrace void __lockfunc lsl_raw_write_lock(rwlock_t *lock, unsigned long ip)
 	__acquires(lock)
 {
-	preempt_disable();
-	rwlock_acquire(&lock->dep_map, 0, 0, ip);
-	lsl_lock(lock, LSL_WRITE, ip);
+	lsl_lock_twin(lock, LSL_WRITE, LSL_PLAIN, ip);
 }
 
 notrace unsigned long __lockfunc lsl_raw_write_lock_irqsave(rwlock_t *lock,
-							    unsigned long ip)
+						       unsigned long ip)
 	__acquires(lock)
 {
-	unsigned long flags;
-
-	local_irq_save(flags);
-	preempt_disable();
-	rwlock_acquire(&lock->dep_map, 0, 0, ip);
-	lsl_lock(lock, LSL_WRITE, ip);
-	return flags;
+	return lsl_lock_twin(lock, LSL_WRITE, LSL_IRQSAVE, ip);
 }
 
 notrace void __lockfunc lsl_raw_write_lock_irq(rwlock_t *lock, unsigned long ip)
 	__acquires(lock)
 {
-	local_irq_disable();
-	preempt_disable();
-	rwlock_acquire(&lock->dep_map, 0, 0, ip);
-	lsl_lock(lock, LSL_WRITE, ip);
+	lsl_lock_twin(lock, LSL_WRITE, LSL_IRQ, ip);
 }
 
 notrace void __lockfunc lsl_raw_write_lock_bh(rwlock_t *lock, unsigned long ip)
 	__acquires(lock)
 {
-	__local_bh_disable_ip(ip, SOFTIRQ_LOCK_OFFSET);
-	rwlock_acquire(&lock->dep_map, 0, 0, ip);
-	lsl_lock(lock, LSL_WRITE, ip);
+	lsl_lock_twin(lock, LSL_WRITE, LSL_BH, ip);
 }
 
 notrace int __lockfunc lsl_raw_write_trylock(rwlock_t *lock, unsigned long ip)
 {
-	preempt_disable();
-	if (lsl_try(lock, LSL_WRITE)) {
-		rwlock_acquire(&lock->dep_map, 0, 1, ip);
-		lsl_push(lock, ip);
-		return 1;
-	}
-	preempt_enable();
-	lock_stat_lite_trylock_failed(lock, LSL_WRITE, ip);
-	return 0;
+	return lsl_trylock_twin(lock, LSL_WRITE, LSL_PLAIN, ip);
 }
 
 notrace void __lockfunc lsl_raw_write_unlock(rwlock_t *lock)
 	__releases(lock)
 {
-	rwlock_release(&lock->dep_map, _RET_IP_);
-	if (unlikely(!lsl_pop(lock, LSL_WRITE))) {
-		lsl_unlock_slow(lock, LSL_WRITE, LSL_UNLOCK, 0, _RET_IP_);
-		return;
-	}
-	do_raw_write_unlock(lock);
-	preempt_enable();
+	lsl_unlock_twin(lock, LSL_WRITE, LSL_PLAIN, 0, 0);
 }
 
 notrace void __lockfunc lsl_raw_write_unlock_irqrestore(rwlock_t *lock,
-							unsigned long flags)
+						     unsigned long flags)
 	__releases(lock)
 {
-	rwlock_release(&lock->dep_map, _RET_IP_);
-	if (unlikely(!lsl_pop(lock, LSL_WRITE))) {
-		lsl_unlock_slow(lock, LSL_WRITE, LSL_UNLOCK_IRQRESTORE, flags, _RET_IP_);
-		return;
-	}
-	do_raw_write_unlock(lock);
-	local_irq_restore(flags);
-	preempt_enable();
+	lsl_unlock_twin(lock, LSL_WRITE, LSL_IRQSAVE, flags, 0);
 }
 
 notrace void __lockfunc lsl_raw_write_unlock_irq(rwlock_t *lock)
 	__releases(lock)
 {
-	rwlock_release(&lock->dep_map, _RET_IP_);
-	if (unlikely(!lsl_pop(lock, LSL_WRITE))) {
-		lsl_unlock_slow(lock, LSL_WRITE, LSL_UNLOCK_IRQ, 0, _RET_IP_);
-		return;
-	}
-	do_raw_write_unlock(lock);
-	local_irq_enable();
-	preempt_enable();
+	lsl_unlock_twin(lock, LSL_WRITE, LSL_IRQ, 0, 0);
 }
 
 notrace void __lockfunc lsl_raw_write_unlock_bh(rwlock_t *lock, unsigned long ip)
 	__releases(lock)
 {
-	rwlock_release(&lock->dep_map, _RET_IP_);
-	if (unlikely(!lsl_pop(lock, LSL_WRITE))) {
-		lsl_unlock_slow(lock, LSL_WRITE, LSL_UNLOCK_BH, 0, ip);
-		return;
-	}
-	do_raw_write_unlock(lock);
-	__local_bh_enable_ip(ip, SOFTIRQ_LOCK_OFFSET);
+	lsl_unlock_twin(lock, LSL_WRITE, LSL_BH, 0, ip);
 }
 
 notrace int __lockfunc lsl_raw_spin_trylock_bh(raw_spinlock_t *lock,
 					       unsigned long ip)
 {
-	__local_bh_disable_ip(ip, SOFTIRQ_LOCK_OFFSET);
-	if (do_raw_spin_trylock(lock)) {
-		spin_acquire(&lock->dep_map, 0, 1, ip);
-		lsl_push(lock, ip);
-		return 1;
-	}
-	__local_bh_enable_ip(ip, SOFTIRQ_LOCK_OFFSET);
-	lock_stat_lite_trylock_failed(lock, LSL_SPIN, ip);
-	return 0;
+	return lsl_trylock_twin(lock, LSL_SPIN, LSL_BH, ip);
 }
 
 /* ------------------------------------------------------ sleeping locks */
