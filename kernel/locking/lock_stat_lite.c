@@ -851,7 +851,7 @@ notrace void __lockfunc lsl_raw_spin_lock(raw_spinlock_t *lock, unsigned long ip
 }
 
 notrace unsigned long __lockfunc lsl_raw_spin_lock_irqsave(raw_spinlock_t *lock,
-						       unsigned long ip)
+							   unsigned long ip)
 	__acquires(lock)
 {
 	return lsl_lock_twin(lock, LSL_SPIN, LSL_IRQSAVE, ip);
@@ -881,7 +881,7 @@ notrace void __lockfunc lsl_raw_spin_unlock(raw_spinlock_t *lock)
 }
 
 notrace void __lockfunc lsl_raw_spin_unlock_irqrestore(raw_spinlock_t *lock,
-						     unsigned long flags)
+						       unsigned long flags)
 	__releases(lock)
 {
 	lsl_unlock_twin(lock, LSL_SPIN, LSL_IRQSAVE, flags, 0);
@@ -906,7 +906,7 @@ notrace void __lockfunc lsl_raw_read_lock(rwlock_t *lock, unsigned long ip)
 }
 
 notrace unsigned long __lockfunc lsl_raw_read_lock_irqsave(rwlock_t *lock,
-						       unsigned long ip)
+							   unsigned long ip)
 	__acquires(lock)
 {
 	return lsl_lock_twin(lock, LSL_READ, LSL_IRQSAVE, ip);
@@ -936,7 +936,7 @@ notrace void __lockfunc lsl_raw_read_unlock(rwlock_t *lock)
 }
 
 notrace void __lockfunc lsl_raw_read_unlock_irqrestore(rwlock_t *lock,
-						     unsigned long flags)
+						       unsigned long flags)
 	__releases(lock)
 {
 	lsl_unlock_twin(lock, LSL_READ, LSL_IRQSAVE, flags, 0);
@@ -961,7 +961,7 @@ notrace void __lockfunc lsl_raw_write_lock(rwlock_t *lock, unsigned long ip)
 }
 
 notrace unsigned long __lockfunc lsl_raw_write_lock_irqsave(rwlock_t *lock,
-						       unsigned long ip)
+							    unsigned long ip)
 	__acquires(lock)
 {
 	return lsl_lock_twin(lock, LSL_WRITE, LSL_IRQSAVE, ip);
@@ -991,7 +991,7 @@ notrace void __lockfunc lsl_raw_write_unlock(rwlock_t *lock)
 }
 
 notrace void __lockfunc lsl_raw_write_unlock_irqrestore(rwlock_t *lock,
-						     unsigned long flags)
+							unsigned long flags)
 	__releases(lock)
 {
 	lsl_unlock_twin(lock, LSL_WRITE, LSL_IRQSAVE, flags, 0);
