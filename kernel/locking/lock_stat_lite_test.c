@@ -66,6 +66,8 @@ DEFINE_HOLD_SITE(site_read_hold, rwlock_t *, read_lock, read_unlock, mdelay)
 DEFINE_HOLD_SITE(site_mutex_hold, struct mutex *, mutex_lock, mutex_unlock, msleep)
 DEFINE_HOLD_SITE(site_wsem_hold, struct rw_semaphore *, down_write, up_write, msleep)
 DEFINE_HOLD_SITE(site_rsem_hold, struct rw_semaphore *, down_read, up_read, msleep)
+/* Held on the CPU, so that a waiter spins on the owner instead of sleeping. */
+DEFINE_HOLD_SITE(site_mutex_busy_hold, struct mutex *, mutex_lock, mutex_unlock, mdelay)
 DEFINE_WAIT_SITE(site_spin_wait, spinlock_t *, spin_lock, spin_unlock)
 DEFINE_WAIT_SITE(site_spin_uncontended, spinlock_t *, spin_lock, spin_unlock)
 DEFINE_WAIT_SITE(site_read_wait, rwlock_t *, read_lock, read_unlock)
@@ -124,6 +126,7 @@ struct contend {
 	void			*lock;
 	enum waiter_op		op;
 	bool			holder_reads;
+	bool			holder_busy;
 	int			rounds;
 	struct completion	held;
 	struct completion	done;
@@ -148,7 +151,10 @@ static int holder_fn(void *arg)
 			break;
 		case W_MUTEX:
 		case W_MUTEX_TRYLOCK:
-			site_mutex_hold(c->lock, &c->held);
+			if (c->holder_busy)
+				site_mutex_busy_hold(c->lock, &c->held);
+			else
+				site_mutex_hold(c->lock, &c->held);
 			break;
 		case W_RSEM:
 		case W_WSEM:
@@ -543,6 +549,28 @@ static void test_mutex_waiter_and_holder(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pair_count(test, NULL, site_mutex_wait, NULL), 0);
 }
 
+/*
+ * An optimistic spinner gets the mutex without setting the waiters flag:
+ * its mark on the owner's entry (and the spinners' queue) still make the
+ * release contended and the holder known.
+ */
+static void test_mutex_spinner_knows_holder(struct kunit *test)
+{
+	struct contend c = { .lock = &test_mutex, .op = W_MUTEX, .rounds = ROUNDS,
+			     .holder_busy = true };
+	struct lock_stat_lite_stats w, h;
+
+	contend(test, &c);
+	w = stats(test, site_mutex_wait, LSL_MUTEX);
+	h = stats(test, site_mutex_busy_hold, LSL_MUTEX);
+	KUNIT_EXPECT_EQ(test, w.contentions, ROUNDS);
+	KUNIT_EXPECT_EQ(test, h.contended_releases, ROUNDS);
+	KUNIT_EXPECT_EQ(test, h.blocked, w.wait_total);
+	KUNIT_EXPECT_EQ(test, pair_count(test, site_mutex_busy_hold, site_mutex_wait, NULL),
+			ROUNDS);
+	KUNIT_EXPECT_EQ(test, pair_count(test, NULL, site_mutex_wait, NULL), 0);
+}
+
 static void test_mutex_trylock_failed(struct kunit *test)
 {
 	struct contend c = { .lock = &test_mutex, .op = W_MUTEX_TRYLOCK, .rounds = ROUNDS };
@@ -822,6 +850,7 @@ static struct kunit_case lock_stat_lite_cases[] = {
 	KUNIT_CASE(test_table_full_counts_drops),
 	KUNIT_CASE(test_contended_release_tracepoint),
 	KUNIT_CASE(test_mutex_waiter_and_holder),
+	KUNIT_CASE(test_mutex_spinner_knows_holder),
 	KUNIT_CASE(test_mutex_trylock_failed),
 	KUNIT_CASE(test_rwsem_reader_waits_for_writer),
 	KUNIT_CASE(test_rwsem_writer_waits_for_writer),
