@@ -690,8 +690,10 @@ struct fixed {
 	int			round;
 	int			arrive;		/* the round the waiter may arrive in */
 	int			done;		/* the round the waiter finished */
-	u64			t_acquired, t_arrived, t_released;
-	u64			hold_ns, chold_ns;
+	u64			t_locking, t_acquired, t_arrived;
+	u64			t_releasing, t_released;
+	/* Sums of the rounds' lengths, bracketed: see test_fixed_hold(). */
+	u64			hold_lo, hold_hi, chold_lo, chold_hi;
 	struct completion	finished;
 };
 
@@ -703,6 +705,7 @@ static void spin_until(u64 t)
 
 static noinline void site_spin_fixed_hold(struct fixed *f)
 {
+	f->t_locking = local_clock();
 	spin_lock(f->lock);
 	f->t_acquired = local_clock();
 	spin_until(f->t_acquired + FIXED_BEFORE_NS);
@@ -712,8 +715,9 @@ static noinline void site_spin_fixed_hold(struct fixed *f)
 	while (!READ_ONCE(f->t_arrived))
 		cpu_relax();
 	spin_until(READ_ONCE(f->t_arrived) + FIXED_AFTER_NS);
-	f->t_released = local_clock();
+	f->t_releasing = local_clock();
 	spin_unlock(f->lock);
+	f->t_released = local_clock();
 }
 
 static noinline void site_spin_fixed_wait(struct fixed *f)
@@ -746,8 +750,10 @@ static int fixed_holder_fn(void *arg)
 	for (f->round = 1; f->round <= ROUNDS; f->round++) {
 		WRITE_ONCE(f->t_arrived, 0);
 		site_spin_fixed_hold(f);
-		f->hold_ns += f->t_released - f->t_acquired;
-		f->chold_ns += f->t_released - f->t_arrived;
+		f->hold_lo += f->t_releasing - f->t_acquired;
+		f->hold_hi += f->t_released - f->t_locking;
+		f->chold_lo += f->t_releasing - f->t_arrived;
+		f->chold_hi += f->t_released - f->t_arrived;
 		/* Pairs with fixed_waiter_fn(). */
 		while (smp_load_acquire(&f->done) != f->round)
 			cpu_relax();
@@ -787,18 +793,26 @@ static void test_fixed_hold(struct kunit *test)
 	w = stats(test, site_spin_fixed_wait, LSL_SPIN);
 	KUNIT_EXPECT_EQ(test, h.contended_releases, ROUNDS);
 	KUNIT_EXPECT_EQ(test, w.contentions, ROUNDS);
-	/* From the waiter's arrival to the release, within 10%. */
-	KUNIT_EXPECT_GE(test, h.chold_total, f.chold_ns * 9 / 10);
-	KUNIT_EXPECT_LE(test, h.chold_total, f.chold_ns * 11 / 10);
-	/* The wait is that, plus the hand-over: 200 us a round at most. */
+	/*
+	 * The lock is taken and released inside spin_lock() and
+	 * spin_unlock(), so a known length lies between clocks read just
+	 * before and just after them; an interrupt or a vCPU the host put
+	 * aside can pull those apart by a few ms.  Recorded within 10% of
+	 * that bracket.  First the contended hold, from the waiter's
+	 * arrival to the release.
+	 */
+	KUNIT_EXPECT_GE(test, h.chold_total, f.chold_lo * 9 / 10);
+	KUNIT_EXPECT_LE(test, h.chold_total, f.chold_hi * 11 / 10);
+	/* The wait is that, plus the hand-over: 500 us a round at most. */
 	KUNIT_EXPECT_GE(test, w.wait_total, h.chold_total);
-	KUNIT_EXPECT_LE(test, w.wait_total, h.chold_total + ROUNDS * 200 * NSEC_PER_USEC);
-	/* The full holds, sampled, within 10%. */
+	KUNIT_EXPECT_LE(test, w.wait_total, h.chold_total + ROUNDS * 500 * NSEC_PER_USEC);
+	/* The full holds, sampled. */
 	KUNIT_EXPECT_EQ(test, h.holds_sampled, ROUNDS);
-	KUNIT_EXPECT_GE(test, h.hold_total, f.hold_ns * 9 / 10);
-	KUNIT_EXPECT_LE(test, h.hold_total, f.hold_ns * 11 / 10);
-	kunit_info(test, "hold %llu/%llu ns, contended %llu/%llu ns, wait %llu ns (recorded/known)\n",
-		   h.hold_total, f.hold_ns, h.chold_total, f.chold_ns, w.wait_total);
+	KUNIT_EXPECT_GE(test, h.hold_total, f.hold_lo * 9 / 10);
+	KUNIT_EXPECT_LE(test, h.hold_total, f.hold_hi * 11 / 10);
+	kunit_info(test, "hold %llu in [%llu, %llu] ns, contended %llu in [%llu, %llu] ns, wait %llu ns\n",
+		   h.hold_total, f.hold_lo, f.hold_hi, h.chold_total, f.chold_lo,
+		   f.chold_hi, w.wait_total);
 }
 
 /* Does a line of @text contain both @a and, after it, @b? */
