@@ -93,6 +93,7 @@
 #include <linux/bottom_half.h>
 #include <linux/hash.h>
 #include <linux/prandom.h>
+#include <linux/seqlock.h>
 #include <linux/mutex.h>
 #include <linux/init.h>
 #include <linux/log2.h>
@@ -150,8 +151,12 @@ static_assert(sizeof(struct lsl_slow) == LSL_ENTRY);
 #define lsl_this(var)		this_cpu_ptr(&(var))
 #endif
 
-/* A contended release, for the waiters that look for their holder. */
+/*
+ * A contended release, for the waiters that look for their holder.  Its
+ * CPU writes it under @seq; a nested context takes the next slot.
+ */
 struct lsl_rel {
+	seqcount_t	seq;
 	unsigned long	lock;
 	unsigned long	site;
 	u64		t;
@@ -280,30 +285,29 @@ static void lsl_pair_add(struct lsl_site *holder, u32 no_holder,
 
 /* ------------------------------------------------------- who blocked whom */
 
-/* Just before a contended release clears the lock word. */
-static void lsl_publish(void *lock, unsigned long site,
-			enum lock_stat_lite_kind kind, u64 t_rel)
+/*
+ * Just before a contended release clears the lock word: note when, for
+ * the waiters, if the hold was recorded.
+ */
+static void lsl_publish(void *lock, enum lock_stat_lite_kind kind,
+			struct lock_stat_lite_release *r)
 {
-	struct lsl_ring *ring = this_cpu_ptr(&lsl_ring);
-	/* An interrupt that publishes meanwhile takes the next slot. */
-	unsigned int i = this_cpu_inc_return(lsl_ring.next) % LSL_RING;
-	struct lsl_rel *r = &ring->rel[i];
+	struct lsl_rel *rel;
 
-	/*
-	 * A seqlock without a sequence: the lock address is cleared before
-	 * and set after the fields, and a reader checks it before and after
-	 * reading them (pairs with the smp_rmb()s in lsl_find_release()).
-	 */
-	WRITE_ONCE(r->lock, 0);
-	/* Cleared before the fields change. */
-	smp_wmb();
-	WRITE_ONCE(r->site, site);
-	WRITE_ONCE(r->t, t_rel);
-	WRITE_ONCE(r->kind, kind);
-	WRITE_ONCE(r->claimed, 0);
-	/* Set after they are all written. */
-	smp_wmb();
-	WRITE_ONCE(r->lock, (unsigned long)lock);
+	if (!(r->flags & LSL_CONTENDED) || !r->site || !lsl_recording())
+		return;
+	r->t_rel = local_clock();
+	preempt_disable_notrace();
+	/* An interrupt that publishes meanwhile takes the next slot. */
+	rel = this_cpu_ptr(&lsl_ring.rel[this_cpu_inc_return(lsl_ring.next) % LSL_RING]);
+	raw_write_seqcount_begin(&rel->seq);
+	WRITE_ONCE(rel->lock, (unsigned long)lock);
+	WRITE_ONCE(rel->site, r->site);
+	WRITE_ONCE(rel->t, r->t_rel);
+	WRITE_ONCE(rel->kind, kind);
+	WRITE_ONCE(rel->claimed, 0);
+	raw_write_seqcount_end(&rel->seq);
+	preempt_enable_notrace();
 }
 
 /*
@@ -323,20 +327,18 @@ static bool lsl_find_release(void *lock, u64 t0, u64 t1, unsigned long *site,
 
 		for (i = 0; i < LSL_RING; i++) {
 			struct lsl_rel *r = &ring->rel[i];
+			unsigned int seq = raw_read_seqcount(&r->seq);
 			unsigned long s;
 			u64 t;
 			u32 k;
 
-			if (READ_ONCE(r->lock) != (unsigned long)lock)
+			/* Being written: its release is newer than this wait. */
+			if ((seq & 1) || READ_ONCE(r->lock) != (unsigned long)lock)
 				continue;
-			/* Pairs with the first smp_wmb() in lsl_publish(). */
-			smp_rmb();
 			s = READ_ONCE(r->site);
 			t = READ_ONCE(r->t);
 			k = READ_ONCE(r->kind);
-			/* Pairs with the second: rewritten meanwhile? */
-			smp_rmb();
-			if (READ_ONCE(r->lock) != (unsigned long)lock ||
+			if (read_seqcount_retry(&r->seq, seq) ||
 			    t < t0 || t > t1 || t < best_t)
 				continue;
 			best = r;
@@ -365,26 +367,35 @@ static bool lsl_spin_tas(void)
 #endif
 }
 
+/*
+ * Mark @lock's entry among another context's @n held locks, newest first.
+ * Returns false if there is none, or if its owner popped it meanwhile.
+ */
+static bool lsl_mark(struct lock_stat_lite_held *held, int n, void *lock)
+{
+	while (--n >= 0) {
+		unsigned long tag = READ_ONCE(held[n].tag);
+
+		if ((tag & ~LSL_TAG_FLAGS) != (unsigned long)lock)
+			continue;
+		return (tag & LSL_TAG_CONTENDED) ||
+		       try_cmpxchg(&held[n].tag, &tag, tag | LSL_TAG_CONTENDED);
+	}
+	return false;
+}
+
 static void lsl_mark_holder(void *lock)
 {
-	int cpu, i;
+	int cpu;
 
 	for_each_online_cpu(cpu) {
 		struct lsl_stack *st = per_cpu_ptr(&lsl_stack, cpu);
 		unsigned int depth = min_t(unsigned int, READ_ONCE(st->top) / LSL_ENTRY,
 					   LSL_DEPTH);
 
-		for (i = depth; i > 0; i--) {
-			unsigned long tag = READ_ONCE(st->held[i].tag);
-
-			if ((tag & ~LSL_TAG_FLAGS) != (unsigned long)lock)
-				continue;
-			/* Fails if the holder popped it meanwhile: no matter. */
-			if (!(tag & LSL_TAG_CONTENDED))
-				try_cmpxchg(&st->held[i].tag, &tag,
-					    tag | LSL_TAG_CONTENDED);
+		/* held[0] is the sentinel. */
+		if (lsl_mark(st->held + 1, depth, lock))
 			return;
-		}
 	}
 }
 
@@ -495,15 +506,18 @@ out:
 static noinline void lsl_sampled(unsigned long top);
 static noinline void lsl_full(void);
 
-/* The fast path of every spinning acquisition. */
-static __always_inline void lsl_push(void *lock, unsigned long ip)
+/*
+ * The fast path of every spinning acquisition.  Returns the new entry's
+ * offset, or 0 if the stack was full.
+ */
+static __always_inline unsigned long lsl_push(void *lock, unsigned long ip)
 {
 	typeof(lsl_this(lsl_stack)) st = lsl_this(lsl_stack);
 	unsigned long top = st->top + LSL_ENTRY;
 
 	if (unlikely(top > LSL_TOP_MAX)) {
 		lsl_full();
-		return;
+		return 0;
 	}
 	/* Reserve, then fill: a nested push goes above. */
 	st->top = top;
@@ -517,6 +531,7 @@ static __always_inline void lsl_push(void *lock, unsigned long ip)
 	lsl_at(st->held, top)->tag = (unsigned long)lock;
 	if (unlikely(!--*lsl_this(lsl_countdown)))
 		lsl_sampled(top);
+	return top;
 }
 
 static noinline notrace void lsl_full(void)
@@ -524,17 +539,38 @@ static noinline notrace void lsl_full(void)
 	atomic_long_inc(&lsl_untracked);
 }
 
+/*
+ * Tag a pushed entry as timed, keeping a waiter's mark made meanwhile.
+ * Returns whether it already was.
+ */
+static bool lsl_tag_slow(struct lock_stat_lite_held *h)
+{
+	unsigned long tag = READ_ONCE(h->tag);
+
+	while (!try_cmpxchg(&h->tag, &tag, tag | LSL_TAG_SLOW))
+		;
+	return tag & LSL_TAG_SLOW;
+}
+
 /* One acquisition in lsl_sample: time its hold. */
 static noinline notrace void lsl_sampled(unsigned long top)
 {
 	struct lsl_stack *st = this_cpu_ptr(&lsl_stack);
-	struct lock_stat_lite_held *h = lsl_at(st->held, top);
 	struct lsl_slow *sl = lsl_at(st->slow, top);
 
 	__this_cpu_write(lsl_countdown, lsl_next_interval());
 	sl->t = local_clock();
 	sl->flags = LSL_SAMPLED;
-	WRITE_ONCE(h->tag, h->tag | LSL_TAG_SLOW);
+	lsl_tag_slow(lsl_at(st->held, top));
+}
+
+static __always_inline bool lsl_try(void *lock, enum lock_stat_lite_kind kind)
+{
+	if (kind == LSL_SPIN)
+		return do_raw_spin_trylock(lock);
+	if (kind == LSL_READ)
+		return do_raw_read_trylock((rwlock_t *)lock);
+	return do_raw_write_trylock((rwlock_t *)lock);
 }
 
 /*
@@ -544,11 +580,7 @@ static noinline notrace void lsl_sampled(unsigned long top)
 static __always_inline bool lsl_fast(void *lock, enum lock_stat_lite_kind kind)
 {
 #ifdef CONFIG_DEBUG_SPINLOCK
-	if (kind == LSL_SPIN)
-		return do_raw_spin_trylock(lock);
-	if (kind == LSL_READ)
-		return do_raw_read_trylock((rwlock_t *)lock);
-	return do_raw_write_trylock((rwlock_t *)lock);
+	return lsl_try(lock, kind);
 #else
 	struct qrwlock *rw = &((rwlock_t *)lock)->raw_lock;
 	int val = 0;
@@ -560,15 +592,6 @@ static __always_inline bool lsl_fast(void *lock, enum lock_stat_lite_kind kind)
 		return !(atomic_add_return_acquire(_QR_BIAS, &rw->cnts) & _QW_WMASK);
 	return atomic_try_cmpxchg_acquire(&rw->cnts, &val, _QW_LOCKED);
 #endif
-}
-
-static __always_inline bool lsl_try(void *lock, enum lock_stat_lite_kind kind)
-{
-	if (kind == LSL_SPIN)
-		return do_raw_spin_trylock(lock);
-	if (kind == LSL_READ)
-		return do_raw_read_trylock((rwlock_t *)lock);
-	return do_raw_write_trylock((rwlock_t *)lock);
 }
 
 /* A contended spinning acquisition: time the wait, keep it in the entry. */
@@ -612,24 +635,16 @@ static noinline notrace void lsl_lock_slow(void *lock, enum lock_stat_lite_kind 
 	}
 	t1 = local_clock();
 
-	st = this_cpu_ptr(&lsl_stack);
-	top = st->top + LSL_ENTRY;
-	if (unlikely(top > LSL_TOP_MAX)) {
-		lsl_full();
+	top = lsl_push(lock, ip);
+	if (!top)
 		return;
-	}
-	st->top = top;
-	barrier();
+	/* Timed from the acquisition, with its wait; maybe sampled too. */
+	st = this_cpu_ptr(&lsl_stack);
 	sl = lsl_at(st->slow, top);
 	sl->t = t1;
 	sl->wait = min_t(u64, t1 - t0, U32_MAX);
-	sl->flags = LSL_WAITED | (free ? LSL_FREE : 0);
-	if (!__this_cpu_dec_return(lsl_countdown)) {
-		__this_cpu_write(lsl_countdown, lsl_next_interval());
-		sl->flags |= LSL_SAMPLED;
-	}
-	lsl_at(st->held, top)->site = ip;
-	WRITE_ONCE(lsl_at(st->held, top)->tag, (unsigned long)lock | LSL_TAG_SLOW);
+	sl->flags = (lsl_tag_slow(lsl_at(st->held, top)) ? LSL_SAMPLED : 0) |
+		    LSL_WAITED | (free ? LSL_FREE : 0);
 }
 
 static __always_inline void lsl_lock(void *lock, enum lock_stat_lite_kind kind,
@@ -702,10 +717,7 @@ static notrace bool lsl_pop_slow(void *lock, enum lock_stat_lite_kind kind,
 			depth--;
 		st->top = depth * LSL_ENTRY;
 	}
-	if ((r->flags & LSL_CONTENDED) && r->site && lsl_recording()) {
-		r->t_rel = local_clock();
-		lsl_publish(lock, r->site, kind, r->t_rel);
-	}
+	lsl_publish(lock, kind, r);
 	return r->flags;
 }
 
@@ -1074,18 +1086,9 @@ notrace void lock_stat_lite_sleep_push_slow(void *lock, unsigned long ip, u64 t0
 notrace bool lock_stat_lite_mark_owner(void *lock, struct task_struct *owner)
 {
 	struct lock_stat_lite_task *t = &owner->lock_stat_lite;
-	int d = min_t(int, READ_ONCE(t->depth), LOCK_STAT_LITE_TASK_DEPTH);
 
-	while (--d >= 0) {
-		unsigned long tag = READ_ONCE(t->held[d].tag);
-
-		if ((tag & ~LSL_TAG_FLAGS) != (unsigned long)lock)
-			continue;
-		/* Fails if the owner popped it meanwhile. */
-		return (tag & LSL_TAG_CONTENDED) ||
-		       try_cmpxchg(&t->held[d].tag, &tag, tag | LSL_TAG_CONTENDED);
-	}
-	return false;
+	return lsl_mark(t->held, min_t(int, READ_ONCE(t->depth),
+				       LOCK_STAT_LITE_TASK_DEPTH), lock);
 }
 
 /**
@@ -1129,12 +1132,7 @@ notrace bool lock_stat_lite_sleep_pop_slow(void *lock, enum lock_stat_lite_kind 
 			t->depth--;
 		break;
 	}
-	if ((r->flags & LSL_CONTENDED) && r->site && lsl_recording()) {
-		r->t_rel = local_clock();
-		preempt_disable_notrace();
-		lsl_publish(lock, r->site, kind, r->t_rel);
-		preempt_enable_notrace();
-	}
+	lsl_publish(lock, kind, r);
 	return r->flags;
 }
 
