@@ -102,6 +102,8 @@
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/cache.h>
+#include <linux/debugfs.h>
+#include <linux/stop_machine.h>
 #include <asm/qrwlock.h>
 #include <kunit/visibility.h>
 
@@ -170,6 +172,7 @@ struct lsl_ring {
 };
 
 DEFINE_STATIC_KEY_FALSE(lock_stat_lite_key);
+DEFINE_STATIC_KEY_FALSE(lock_stat_lite_release_key);
 
 static DEFINE_PER_CPU_ALIGNED(struct lsl_stack, lsl_stack);
 static DEFINE_PER_CPU(struct lsl_ring, lsl_ring);
@@ -692,7 +695,7 @@ static notrace bool lsl_pop_slow(void *lock, enum lock_stat_lite_kind kind,
 {
 	struct lsl_stack *st = this_cpu_ptr(&lsl_stack);
 	unsigned int d, depth = min_t(unsigned int, st->top / LSL_ENTRY, LSL_DEPTH);
-	unsigned long tag = 0;
+	unsigned long tag = 0, flags;
 
 	r->site = 0;
 	r->flags = lsl_waiters(lock, kind) ? LSL_CONTENDED : 0;
@@ -712,10 +715,22 @@ static notrace bool lsl_pop_slow(void *lock, enum lock_stat_lite_kind kind,
 			r->wait = st->slow[d].wait;
 		}
 		r->site = st->held[d].site;
-		/* Reclaim the holes that out-of-order releases left. */
-		while (depth && !READ_ONCE(st->held[depth].tag))
-			depth--;
-		st->top = depth * LSL_ENTRY;
+		/*
+		 * Released out of order: move the newer entries down over the
+		 * hole.  Left there, the hole would be on top once they are
+		 * popped, under the next holds, and every out-of-order release
+		 * would add one until the stack is full.  Interrupts off, so
+		 * that no nested push lands in the middle; a waiter's mark on
+		 * a moving entry fails as if the lock had been released.
+		 */
+		local_irq_save(flags);
+		for (; d < depth; d++) {
+			st->slow[d] = st->slow[d + 1];
+			st->held[d].site = st->held[d + 1].site;
+			WRITE_ONCE(st->held[d].tag, xchg(&st->held[d + 1].tag, 0));
+		}
+		st->top = (depth - 1) * LSL_ENTRY;
+		local_irq_restore(flags);
 	}
 	lsl_publish(lock, kind, r);
 	return r->flags;
@@ -735,15 +750,19 @@ enum lsl_variant {
 	LSL_BH,
 };
 
+/* @subclass and @nest: those of the _nested and _nest_lock twins. */
 static __always_inline void lsl_lockdep_acquire(void *lock, enum lock_stat_lite_kind kind,
-						int trylock, unsigned long ip)
+						int subclass, int trylock,
+						struct lockdep_map *nest,
+						unsigned long ip)
 {
 	if (kind == LSL_SPIN)
-		spin_acquire(&((raw_spinlock_t *)lock)->dep_map, 0, trylock, ip);
+		spin_acquire_nest(&((raw_spinlock_t *)lock)->dep_map, subclass,
+				  trylock, nest, ip);
 	else if (kind == LSL_READ)
-		rwlock_acquire_read(&((rwlock_t *)lock)->dep_map, 0, trylock, ip);
+		rwlock_acquire_read(&((rwlock_t *)lock)->dep_map, subclass, trylock, ip);
 	else
-		rwlock_acquire(&((rwlock_t *)lock)->dep_map, 0, trylock, ip);
+		rwlock_acquire(&((rwlock_t *)lock)->dep_map, subclass, trylock, ip);
 }
 
 static __always_inline void lsl_unlock_word(void *lock, enum lock_stat_lite_kind kind)
@@ -757,9 +776,12 @@ static __always_inline void lsl_unlock_word(void *lock, enum lock_stat_lite_kind
 		do_raw_write_unlock((rwlock_t *)lock);
 }
 
-static __always_inline unsigned long lsl_lock_twin(void *lock, enum lock_stat_lite_kind kind,
-						   enum lsl_variant variant,
-						   unsigned long ip)
+static __always_inline unsigned long lsl_lock_twin_nested(void *lock,
+							  enum lock_stat_lite_kind kind,
+							  enum lsl_variant variant,
+							  int subclass,
+							  struct lockdep_map *nest,
+							  unsigned long ip)
 {
 	unsigned long flags = 0;
 
@@ -772,9 +794,16 @@ static __always_inline unsigned long lsl_lock_twin(void *lock, enum lock_stat_li
 			local_irq_disable();
 		preempt_disable();
 	}
-	lsl_lockdep_acquire(lock, kind, 0, ip);
+	lsl_lockdep_acquire(lock, kind, subclass, 0, nest, ip);
 	lsl_lock(lock, kind, ip);
 	return flags;
+}
+
+static __always_inline unsigned long lsl_lock_twin(void *lock, enum lock_stat_lite_kind kind,
+						   enum lsl_variant variant,
+						   unsigned long ip)
+{
+	return lsl_lock_twin_nested(lock, kind, variant, 0, NULL, ip);
 }
 
 static __always_inline int lsl_trylock_twin(void *lock, enum lock_stat_lite_kind kind,
@@ -785,7 +814,7 @@ static __always_inline int lsl_trylock_twin(void *lock, enum lock_stat_lite_kind
 	else
 		preempt_disable();
 	if (lsl_try(lock, kind)) {
-		lsl_lockdep_acquire(lock, kind, 1, ip);
+		lsl_lockdep_acquire(lock, kind, 0, 1, NULL, ip);
 		lsl_push(lock, ip);
 		return 1;
 	}
@@ -880,6 +909,31 @@ notrace void __lockfunc lsl_raw_spin_lock_bh(raw_spinlock_t *lock, unsigned long
 {
 	lsl_lock_twin(lock, LSL_SPIN, LSL_BH, ip);
 }
+
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+notrace void __lockfunc lsl_raw_spin_lock_nested(raw_spinlock_t *lock, int subclass,
+						 unsigned long ip)
+	__acquires(lock)
+{
+	lsl_lock_twin_nested(lock, LSL_SPIN, LSL_PLAIN, subclass, NULL, ip);
+}
+
+notrace unsigned long __lockfunc lsl_raw_spin_lock_irqsave_nested(raw_spinlock_t *lock,
+								  int subclass,
+								  unsigned long ip)
+	__acquires(lock)
+{
+	return lsl_lock_twin_nested(lock, LSL_SPIN, LSL_IRQSAVE, subclass, NULL, ip);
+}
+
+notrace void __lockfunc lsl_raw_spin_lock_nest_lock(raw_spinlock_t *lock,
+						    struct lockdep_map *nest,
+						    unsigned long ip)
+	__acquires(lock)
+{
+	lsl_lock_twin_nested(lock, LSL_SPIN, LSL_PLAIN, 0, nest, ip);
+}
+#endif
 
 notrace int __lockfunc lsl_raw_spin_trylock(raw_spinlock_t *lock, unsigned long ip)
 {
@@ -991,6 +1045,13 @@ notrace void __lockfunc lsl_raw_write_lock_bh(rwlock_t *lock, unsigned long ip)
 	lsl_lock_twin(lock, LSL_WRITE, LSL_BH, ip);
 }
 
+notrace void __lockfunc lsl_raw_write_lock_nested(rwlock_t *lock, int subclass,
+						  unsigned long ip)
+	__acquires(lock)
+{
+	lsl_lock_twin_nested(lock, LSL_WRITE, LSL_PLAIN, subclass, NULL, ip);
+}
+
 notrace int __lockfunc lsl_raw_write_trylock(rwlock_t *lock, unsigned long ip)
 {
 	return lsl_trylock_twin(lock, LSL_WRITE, LSL_PLAIN, ip);
@@ -1050,10 +1111,13 @@ notrace void lock_stat_lite_sleep_push_slow(void *lock, unsigned long ip, u64 t0
 
 	if (t0)
 		flags = LSL_WAITED | (free ? LSL_FREE : 0);
-	if (this_cpu_read(lsl_sleep_countdown) < 0) {
-		this_cpu_write(lsl_sleep_countdown, lsl_next_interval() - 1);
+	/* This CPU's countdown and random state: no migration in between. */
+	preempt_disable_notrace();
+	if (__this_cpu_read(lsl_sleep_countdown) < 0) {
+		__this_cpu_write(lsl_sleep_countdown, lsl_next_interval() - 1);
 		flags |= LSL_SAMPLED;
 	}
+	preempt_enable_notrace();
 	if (d >= LOCK_STAT_LITE_TASK_DEPTH) {
 		atomic_long_inc(&lsl_untracked);
 		return;
@@ -1128,8 +1192,14 @@ notrace bool lock_stat_lite_sleep_pop_slow(void *lock, enum lock_stat_lite_kind 
 			r->flags |= t->flags;
 			t->timed = 0;
 		}
-		while (t->depth && !t->held[t->depth - 1].tag)
-			t->depth--;
+		/* Released out of order: close the hole, as lsl_pop_slow() does. */
+		for (; d + 1 < t->depth; d++) {
+			t->held[d].site = t->held[d + 1].site;
+			WRITE_ONCE(t->held[d].tag, xchg(&t->held[d + 1].tag, 0));
+			if (t->timed == d + 2)
+				t->timed = d + 1;
+		}
+		t->depth--;
 		break;
 	}
 	lsl_publish(lock, kind, r);
@@ -1138,14 +1208,19 @@ notrace bool lock_stat_lite_sleep_pop_slow(void *lock, enum lock_stat_lite_kind 
 
 /* ---------------------------------------------------------- control */
 
-/* The stacks are emptied before the hooks go from off to on. */
+/*
+ * The stacks are emptied before the hooks go from off to on.  Releases are
+ * hooked before acquisitions and unhooked after them (see
+ * lock_stat_lite_release_key): no acquisition pushes an entry that its
+ * release would leave behind.
+ */
 static void lsl_hooks_get(void)
 {
 	struct task_struct *g, *p;
 	int cpu;
 
 	lockdep_assert_held(&lsl_mutex);
-	if (!static_key_enabled(&lock_stat_lite_key)) {
+	if (!static_key_enabled(&lock_stat_lite_release_key)) {
 		/* Spinning hooks that ran before the key went off are done. */
 		synchronize_rcu();
 		for_each_possible_cpu(cpu)
@@ -1155,7 +1230,15 @@ static void lsl_hooks_get(void)
 			WRITE_ONCE(p->lock_stat_lite.depth, 0);
 		rcu_read_unlock();
 	}
+	static_branch_inc(&lock_stat_lite_release_key);
 	static_branch_inc(&lock_stat_lite_key);
+}
+
+static void lsl_hooks_put(void)
+{
+	lockdep_assert_held(&lsl_mutex);
+	static_branch_dec(&lock_stat_lite_key);
+	static_branch_dec(&lock_stat_lite_release_key);
 }
 
 /**
@@ -1190,7 +1273,7 @@ int lock_stat_lite_set_enabled(bool on)
 		WRITE_ONCE(lsl_stats_on, true);
 	} else if (!on && lsl_stats_on) {
 		WRITE_ONCE(lsl_stats_on, false);
-		static_branch_dec(&lock_stat_lite_key);
+		lsl_hooks_put();
 	}
 	mutex_unlock(&lsl_mutex);
 	return ret;
@@ -1241,7 +1324,9 @@ int lock_stat_lite_trace_reg(void)
 
 void lock_stat_lite_trace_unreg(void)
 {
-	static_branch_dec(&lock_stat_lite_key);
+	mutex_lock(&lsl_mutex);
+	lsl_hooks_put();
+	mutex_unlock(&lsl_mutex);
 }
 
 #if IS_ENABLED(CONFIG_LOCK_STAT_LITE_KUNIT_TEST)
@@ -1263,7 +1348,7 @@ VISIBLE_IF_KUNIT void lock_stat_lite_test_pop(void *lock)
 	struct lock_stat_lite_release r;
 
 	preempt_disable();
-	if (static_key_enabled(&lock_stat_lite_key) && !lsl_pop(lock, LSL_SPIN) &&
+	if (static_key_enabled(&lock_stat_lite_release_key) && !lsl_pop(lock, LSL_SPIN) &&
 	    lsl_pop_slow(lock, LSL_SPIN, &r))
 		lock_stat_lite_record_release(lock, LSL_SPIN, &r);
 	preempt_enable();
@@ -1285,13 +1370,118 @@ VISIBLE_IF_KUNIT void lock_stat_lite_test_sample(unsigned int rate)
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(lock_stat_lite_test_sample);
+
+VISIBLE_IF_KUNIT unsigned long lock_stat_lite_test_untracked(void)
+{
+	return atomic_long_read(&lsl_untracked);
+}
+EXPORT_SYMBOL_IF_KUNIT(lock_stat_lite_test_untracked);
+
+VISIBLE_IF_KUNIT bool lock_stat_lite_test_hooked(void)
+{
+	return static_key_enabled(&lock_stat_lite_key) ||
+	       static_key_enabled(&lock_stat_lite_release_key);
+}
+EXPORT_SYMBOL_IF_KUNIT(lock_stat_lite_test_hooked);
+#endif
+
+/* ----------------------------------------------------------------- audit */
+
+#ifdef CONFIG_DEBUG_FS
+/*
+ * debugfs lock_stat_lite/audit: what the stacks hold and whether the
+ * table's count of used sites is right, read with every CPU stopped.  For
+ * the soak and the tests: once the load has stopped every stack must be
+ * empty, whatever the toggles, resets and probes did meanwhile.
+ */
+struct lsl_audit {
+	struct task_struct	*reader;
+	atomic_t		cpu_held;
+	unsigned int		task_held;
+	unsigned long		used, found;
+};
+
+/* On every CPU, interrupts off, in the stopper: no spinning lock is held. */
+static int lsl_audit_cpu(void *arg)
+{
+	struct lsl_audit *a = arg;
+	struct lsl_stack *st = this_cpu_ptr(&lsl_stack);
+	unsigned long top = READ_ONCE(st->top), i;
+	struct task_struct *g, *p;
+
+	if (top) {
+		atomic_add(top / LSL_ENTRY, &a->cpu_held);
+		pr_warn("audit: CPU %d holds %lu, the newest from %pS\n",
+			smp_processor_id(), top / LSL_ENTRY,
+			(void *)lsl_at(st->held, top)->site);
+	}
+	if (smp_processor_id() != cpumask_first(cpu_online_mask))
+		return 0;
+	rcu_read_lock();
+	for_each_process_thread(g, p) {
+		unsigned int d = READ_ONCE(p->lock_stat_lite.depth);
+
+		if (!d || p == a->reader)
+			continue;
+		a->task_held += d;
+		pr_warn("audit: %s/%d holds %u, the newest from %pS\n", p->comm,
+			task_pid_nr(p), d,
+			(void *)p->lock_stat_lite.held[min_t(unsigned int, d,
+				LOCK_STAT_LITE_TASK_DEPTH) - 1].site);
+	}
+	rcu_read_unlock();
+	a->used = atomic_long_read(&lsl_used);
+	for (i = 0; lsl_table && i < (1UL << lsl_table_bits); i++)
+		a->found += !!READ_ONCE(lsl_table[i].ip);
+	return 0;
+}
+
+static ssize_t lsl_audit_read(struct file *file, char __user *ubuf, size_t count,
+			      loff_t *ppos)
+{
+	struct lsl_audit a = { .reader = current };
+	char buf[160];
+	int len, ret;
+
+	if (*ppos)
+		return 0;
+	/* The table is stable against a reset, and the hooks stay as they are. */
+	mutex_lock(&lsl_mutex);
+	ret = stop_machine(lsl_audit_cpu, &a, cpu_online_mask);
+	mutex_unlock(&lsl_mutex);
+	if (ret)
+		return ret;
+	len = scnprintf(buf, sizeof(buf),
+			"cpu stacks: %d held\ntask stacks: %u held\nsites: %lu used, %lu found\n",
+			atomic_read(&a.cpu_held), a.task_held, a.used, a.found);
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+static const struct file_operations lsl_audit_fops = {
+	.read	= lsl_audit_read,
+	.llseek	= default_llseek,
+};
+
+static void __init lsl_audit_init(void)
+{
+	struct dentry *dir = debugfs_create_dir("lock_stat_lite", NULL);
+
+	debugfs_create_file("audit", 0400, dir, NULL, &lsl_audit_fops);
+}
+#else
+static inline void lsl_audit_init(void) { }
 #endif
 
 /* ------------------------------------------------------------------ init */
 
+/* Boot parameters out of range are refused, said so, and change nothing. */
 static int __init lsl_setup(char *str)
 {
-	return !kstrtobool(str, &lsl_boot_enable);
+	if (kstrtobool(str, &lsl_boot_enable)) {
+		pr_warn("lock_stat_lite=%s: not a boolean, ignored\n", str);
+		return 0;
+	}
+	return 1;
 }
 __setup("lock_stat_lite=", lsl_setup);
 
@@ -1299,8 +1489,11 @@ static int __init lsl_setup_sites(char *str)
 {
 	unsigned int sites;
 
-	if (kstrtouint(str, 0, &sites) || sites < 64 || sites > (1U << 20))
+	if (kstrtouint(str, 0, &sites) || sites < 64 || sites > (1U << 20)) {
+		pr_warn("lock_stat_lite_sites=%s: not a number from 64 to %u, ignored\n",
+			str, 1U << 20);
 		return 0;
+	}
 	lsl_table_bits = ilog2(roundup_pow_of_two(sites));
 	return 1;
 }
@@ -1310,8 +1503,11 @@ static int __init lsl_setup_sample(char *str)
 {
 	unsigned int rate;
 
-	if (kstrtouint(str, 0, &rate) || rate < 1 || rate > (1U << 16))
+	if (kstrtouint(str, 0, &rate) || rate < 1 || rate > (1U << 16)) {
+		pr_warn("lock_stat_lite_sample=%s: not a number from 1 to %u, ignored\n",
+			str, 1U << 16);
 		return 0;
+	}
 	lsl_sample = rate;
 	return 1;
 }
@@ -1329,12 +1525,18 @@ static int __init lsl_init(void)
 		per_cpu(lsl_countdown, cpu) = lsl_sample;
 		per_cpu(lsl_sleep_countdown, cpu) = lsl_sample - 1;
 	}
-	lsl_pairs = kvcalloc(1UL << lsl_table_bits, sizeof(*lsl_pairs), GFP_KERNEL);
-	if (!lsl_pairs)
-		return -ENOMEM;
-	lsl_table = kvcalloc(1UL << lsl_table_bits, sizeof(*lsl_table), GFP_KERNEL);
-	if (!lsl_table) {
+	lsl_pairs = kvcalloc(1UL << lsl_table_bits, sizeof(*lsl_pairs),
+			     GFP_KERNEL | __GFP_NOWARN);
+	lsl_table = kvcalloc(1UL << lsl_table_bits, sizeof(*lsl_table),
+			     GFP_KERNEL | __GFP_NOWARN);
+	if (!lsl_table || !lsl_pairs) {
+		/* The kernel runs on; the file and the sysctl say -ENOMEM. */
+		pr_err("cannot allocate %zu bytes for %lu sites: not available\n",
+		       table, 1UL << lsl_table_bits);
 		kvfree(lsl_pairs);
+		kvfree(lsl_table);
+		lsl_pairs = NULL;
+		lsl_table = NULL;
 		return -ENOMEM;
 	}
 	lsl_reset_time = ktime_get_ns();
@@ -1350,6 +1552,7 @@ core_initcall(lsl_init);
 static int __init lsl_init_late(void)
 {
 	lsl_proc_init();
+	lsl_audit_init();
 	return 0;
 }
 late_initcall(lsl_init_late);

@@ -21,7 +21,8 @@
  *	if (lock_stat_lite_hooked())
  *		return its_twin(args, _RET_IP_);
  *
- * (or the call and a bare return, for a function that returns nothing).
+ * (or the call and a bare return, for a function that returns nothing;
+ * lock_stat_lite_release_hooked() in an unlock function).
  * While the hooks are off, one patched NOP and the function's own body,
  * unchanged.  While on, a tail jump to the twin, which does the whole job
  * and records it.  Lock twins get the call site as an argument, because a
@@ -41,6 +42,13 @@ void lsl_raw_spin_unlock_irqrestore(raw_spinlock_t *lock, unsigned long flags)
 	__releases(lock);
 void lsl_raw_spin_unlock_irq(raw_spinlock_t *lock) __releases(lock);
 void lsl_raw_spin_unlock_bh(raw_spinlock_t *lock, unsigned long ip) __releases(lock);
+/* What the spinlock calls with a subclass or a nest lock become with lockdep. */
+void lsl_raw_spin_lock_nested(raw_spinlock_t *lock, int subclass, unsigned long ip)
+	__acquires(lock);
+unsigned long lsl_raw_spin_lock_irqsave_nested(raw_spinlock_t *lock, int subclass,
+					       unsigned long ip) __acquires(lock);
+void lsl_raw_spin_lock_nest_lock(raw_spinlock_t *lock, struct lockdep_map *nest,
+				 unsigned long ip) __acquires(lock);
 
 void lsl_raw_read_lock(rwlock_t *lock, unsigned long ip) __acquires(lock);
 unsigned long lsl_raw_read_lock_irqsave(rwlock_t *lock, unsigned long ip)
@@ -59,6 +67,8 @@ unsigned long lsl_raw_write_lock_irqsave(rwlock_t *lock, unsigned long ip)
 	__acquires(lock);
 void lsl_raw_write_lock_irq(rwlock_t *lock, unsigned long ip) __acquires(lock);
 void lsl_raw_write_lock_bh(rwlock_t *lock, unsigned long ip) __acquires(lock);
+void lsl_raw_write_lock_nested(rwlock_t *lock, int subclass, unsigned long ip)
+	__acquires(lock);
 int lsl_raw_write_trylock(rwlock_t *lock, unsigned long ip);
 void lsl_raw_write_unlock(rwlock_t *lock) __releases(lock);
 void lsl_raw_write_unlock_irqrestore(rwlock_t *lock, unsigned long flags)
@@ -104,10 +114,20 @@ bool lock_stat_lite_mark_owner(void *lock, struct task_struct *owner);
 
 #ifdef CONFIG_LOCK_STAT_LITE
 
-/* Enabled while the statistics are on or contended_release has a probe. */
+/*
+ * Enabled while the statistics are on or contended_release has a probe:
+ * one key for the acquisitions, one for the releases, so that no release
+ * is unhooked while its acquisition is hooked.  Patching a key is not
+ * atomic across its sites: with one key, a lock and its unlock taken while
+ * only the lock was patched would leave an entry that nothing pops.  The
+ * releases are hooked first and unhooked last.
+ */
 DECLARE_STATIC_KEY_FALSE(lock_stat_lite_key);
+DECLARE_STATIC_KEY_FALSE(lock_stat_lite_release_key);
 
 #define lock_stat_lite_hooked()	static_branch_unlikely(&lock_stat_lite_key)
+#define lock_stat_lite_release_hooked()					\
+	static_branch_unlikely(&lock_stat_lite_release_key)
 
 /* Sleeping acquisitions until the next sampled one. */
 DECLARE_PER_CPU(int, lsl_sleep_countdown);
@@ -153,6 +173,10 @@ static __always_inline bool lock_stat_lite_sleep_pop(void *lock, bool waiters)
 void lock_stat_lite_test_push(void *lock, unsigned long ip);
 void lock_stat_lite_test_pop(void *lock);
 void lock_stat_lite_test_sample(unsigned int rate);
+unsigned long lock_stat_lite_test_untracked(void);
+bool lock_stat_lite_test_hooked(void);
+unsigned long lock_stat_lite_test_func_site(const void *func,
+					    enum lock_stat_lite_kind kind);
 #endif
 
 /* ------------------------------------------------ shared with the proc file */
@@ -209,6 +233,7 @@ void __init lsl_proc_init(void);
 #else /* !CONFIG_LOCK_STAT_LITE */
 
 #define lock_stat_lite_hooked()	false
+#define lock_stat_lite_release_hooked()	false
 
 static inline void lock_stat_lite_sleep_acquired(void *lock, unsigned long ip)
 {

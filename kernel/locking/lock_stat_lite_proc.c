@@ -115,6 +115,29 @@ int lock_stat_lite_func_stats(const void *func, enum lock_stat_lite_kind kind,
 }
 EXPORT_SYMBOL_GPL(lock_stat_lite_func_stats);
 
+#if IS_ENABLED(CONFIG_LOCK_STAT_LITE_KUNIT_TEST)
+/* For the KUnit suite: the one site of @kind in @func; 0 if none or several. */
+VISIBLE_IF_KUNIT unsigned long lock_stat_lite_test_func_site(const void *func,
+							     enum lock_stat_lite_kind kind)
+{
+	unsigned long start, end, i, site = 0;
+	int n = 0;
+
+	if (!lsl_table || !lsl_func_range(func, &start, &end))
+		return 0;
+	for (i = 0; i < (1UL << lsl_table_bits); i++) {
+		unsigned long ip = READ_ONCE(lsl_table[i].ip);
+
+		if (ip > start && ip <= end && READ_ONCE(lsl_table[i].kind) == kind) {
+			site = ip;
+			n++;
+		}
+	}
+	return n == 1 ? site : 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(lock_stat_lite_test_func_site);
+#endif
+
 /* Is @idx, an index in the pair key, a site inside (start, end]? */
 static bool lsl_pair_site_in(u32 idx, unsigned long start, unsigned long end)
 {

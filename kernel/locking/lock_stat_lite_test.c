@@ -22,6 +22,12 @@
 #include <linux/cpumask.h>
 #include <linux/tracepoint.h>
 #include <linux/sched/clock.h>
+#include <linux/sched/task.h>
+#include <linux/sched/signal.h>
+#include <linux/irq_work.h>
+#include <linux/timer.h>
+#include <linux/kallsyms.h>
+#include <linux/string.h>
 #include <trace/events/lock.h>
 
 #include "lock_stat_lite_internals.h"
@@ -93,6 +99,17 @@ static noinline bool site_rsem_trylock(struct rw_semaphore *l)
 	return true;
 }
 
+/* Released through _raw_spin_unlock_irqrestore(), with the waiter queued. */
+static noinline void site_spin_irqsave_hold(spinlock_t *l, struct completion *held)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(l, flags);
+	complete(held);
+	mdelay(HOLD_MS);
+	spin_unlock_irqrestore(l, flags);
+}
+
 static noinline void site_spin_irqsave_wait(spinlock_t *l)
 {
 	unsigned long flags;
@@ -115,10 +132,89 @@ static noinline bool site_spin_trylock(spinlock_t *l)
 	return true;
 }
 
+/*
+ * Two locks released out of order: the outer one, which the waiter wants,
+ * first.  Each taken in a function of its own, so that each has one site.
+ */
+static DEFINE_SPINLOCK(ooo_inner_lock);
+
+static noinline void site_spin_ooo_inner(void)
+	__acquires(ooo_inner_lock)
+{
+	spin_lock(&ooo_inner_lock);
+	/* Not a tail call: the site is here, not in the caller. */
+	barrier();
+}
+
+static noinline void site_spin_ooo_hold(spinlock_t *l, struct completion *held)
+{
+	spin_lock(l);
+	site_spin_ooo_inner();
+	complete(held);
+	mdelay(HOLD_MS);
+	spin_unlock(l);
+	spin_unlock(&ooo_inner_lock);
+}
+
+/*
+ * Locks taken in hardirq (irq_work) and softirq (a timer) context on the
+ * CPU of a task-level hold, while it is open: they push above its entry,
+ * and pop back down to it.
+ */
+static DEFINE_SPINLOCK(hardirq_lock);
+static DEFINE_SPINLOCK(softirq_lock);
+static atomic_t hardirq_runs, softirq_runs;
+
+static noinline void site_spin_in_hardirq(void)
+{
+	spin_lock(&hardirq_lock);
+	spin_unlock(&hardirq_lock);
+}
+
+static noinline void site_spin_in_softirq(void)
+{
+	spin_lock(&softirq_lock);
+	spin_unlock(&softirq_lock);
+}
+
+static void hardirq_fn(struct irq_work *work)
+{
+	site_spin_in_hardirq();
+	atomic_inc(&hardirq_runs);
+}
+
+static void softirq_fn(struct timer_list *timer)
+{
+	site_spin_in_softirq();
+	atomic_inc(&softirq_runs);
+}
+
+static DEFINE_IRQ_WORK(hardirq_work, hardirq_fn);
+
+static noinline void site_spin_irqs_hold(spinlock_t *l, struct completion *held)
+{
+	struct timer_list timer;
+	int i;
+
+	timer_setup_on_stack(&timer, softirq_fn, 0);
+	spin_lock(l);
+	complete(held);
+	for (i = 0; i < HOLD_MS; i++) {
+		irq_work_queue(&hardirq_work);
+		if (!timer_pending(&timer))
+			mod_timer(&timer, jiffies);
+		mdelay(1);
+	}
+	spin_unlock(l);
+	irq_work_sync(&hardirq_work);
+	del_timer_sync(&timer);
+	destroy_timer_on_stack(&timer);
+}
+
 /* ------------------------------------------------------------ harness */
 
 enum waiter_op {
-	W_SPIN, W_SPIN_IRQSAVE, W_TRYLOCK, W_READ, W_WRITE,
+	W_SPIN, W_SPIN_IRQSAVE, W_SPIN_OOO, W_SPIN_IRQS, W_TRYLOCK, W_READ, W_WRITE,
 	W_MUTEX, W_MUTEX_TRYLOCK, W_RSEM, W_WSEM, W_RSEM_TRYLOCK,
 };
 
@@ -164,6 +260,15 @@ static int holder_fn(void *arg)
 			else
 				site_wsem_hold(c->lock, &c->held);
 			break;
+		case W_SPIN_IRQSAVE:
+			site_spin_irqsave_hold(c->lock, &c->held);
+			break;
+		case W_SPIN_OOO:
+			site_spin_ooo_hold(c->lock, &c->held);
+			break;
+		case W_SPIN_IRQS:
+			site_spin_irqs_hold(c->lock, &c->held);
+			break;
 		default:
 			site_spin_hold(c->lock, &c->held);
 		}
@@ -183,6 +288,8 @@ static int waiter_fn(void *arg)
 		wait_for_completion(&c->held);
 		switch (c->op) {
 		case W_SPIN:
+		case W_SPIN_OOO:
+		case W_SPIN_IRQS:
 			site_spin_wait(c->lock);
 			break;
 		case W_SPIN_IRQSAVE:
@@ -248,6 +355,33 @@ static void contend(struct kunit *test, struct contend *c)
 }
 
 /*
+ * A recorded site must be the return address of the call to the lock
+ * function, not an address somewhere in its caller: on x86, the bytes
+ * before it are a "call rel32" to a lock function of the right kind.
+ */
+static void expect_lock_call(struct kunit *test, unsigned long ip,
+			     enum lock_stat_lite_kind kind)
+{
+#ifdef CONFIG_X86
+	static const char *const callee[LSL_NR_KINDS] = {
+		[LSL_SPIN] = "_raw_spin_", [LSL_READ] = "_raw_read_",
+		[LSL_WRITE] = "_raw_write_", [LSL_MUTEX] = "mutex_",
+		[LSL_RSEM] = "down_read", [LSL_WSEM] = "down_write",
+	};
+	char name[KSYM_SYMBOL_LEN];
+	unsigned long target;
+
+	KUNIT_ASSERT_EQ_MSG(test, *(u8 *)(ip - 5), 0xe8,
+			    "%pS is not the return address of a call", (void *)ip);
+	target = ip + *(s32 *)(ip - 4);
+	sprint_symbol_no_offset(name, target);
+	KUNIT_EXPECT_TRUE_MSG(test, str_has_prefix(name, callee[kind]),
+			      "%pS returns from %s, not from a %s lock function",
+			      (void *)ip, name, callee[kind]);
+#endif
+}
+
+/*
  * The statistics of the one call site in @fn: every site function takes
  * its lock once, so a second site inside it would be a wrong return
  * address recorded for that call.
@@ -260,8 +394,13 @@ static struct lock_stat_lite_stats stats(struct kunit *test, const void *fn,
 
 	KUNIT_EXPECT_GE(test, n, 0);
 	KUNIT_EXPECT_LE(test, n, 1);
+	if (n == 1)
+		expect_lock_call(test, lock_stat_lite_test_func_site(fn, kind), kind);
 	return st;
 }
+
+static u64 pair_count(struct kunit *test, const void *holder, const void *waiter,
+		      u64 *wait);
 
 static int lsl_test_init(struct kunit *test)
 {
@@ -277,14 +416,35 @@ static void lsl_test_exit(struct kunit *test)
 
 /* -------------------------------------------------------------- cases */
 
+/* The fields upstream gives a lock: the arch lock and its debugging. */
+struct upstream_spinlock {
+	arch_spinlock_t		raw_lock;
+#ifdef CONFIG_DEBUG_SPINLOCK
+	unsigned int		magic, owner_cpu;
+	void			*owner;
+#endif
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	struct lockdep_map	dep_map;
+#endif
+};
+
+struct upstream_rwlock {
+	arch_rwlock_t		raw_lock;
+#ifdef CONFIG_DEBUG_SPINLOCK
+	unsigned int		magic, owner_cpu;
+	void			*owner;
+#endif
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	struct lockdep_map	dep_map;
+#endif
+};
+
 static void test_lock_sizes_unchanged(struct kunit *test)
 {
-	/* No byte is added to a lock: its size is the arch lock's. */
-	if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK) || IS_ENABLED(CONFIG_DEBUG_LOCK_ALLOC))
-		kunit_skip(test, "lock debugging adds its own fields");
-	KUNIT_EXPECT_EQ(test, sizeof(raw_spinlock_t), sizeof(arch_spinlock_t));
-	KUNIT_EXPECT_EQ(test, sizeof(spinlock_t), sizeof(arch_spinlock_t));
-	KUNIT_EXPECT_EQ(test, sizeof(rwlock_t), sizeof(arch_rwlock_t));
+	/* No byte is added to a lock, with or without lock debugging. */
+	KUNIT_EXPECT_EQ(test, sizeof(raw_spinlock_t), sizeof(struct upstream_spinlock));
+	KUNIT_EXPECT_EQ(test, sizeof(spinlock_t), sizeof(struct upstream_spinlock));
+	KUNIT_EXPECT_EQ(test, sizeof(rwlock_t), sizeof(struct upstream_rwlock));
 }
 
 static void test_waiter_and_holder_sites(struct kunit *test)
@@ -316,12 +476,18 @@ static void test_waiter_and_holder_sites(struct kunit *test)
 static void test_irqsave_variant(struct kunit *test)
 {
 	struct contend c = { .lock = &test_lock, .op = W_SPIN_IRQSAVE, .rounds = ROUNDS };
-	struct lock_stat_lite_stats w;
+	struct lock_stat_lite_stats w, h;
 
 	contend(test, &c);
 	w = stats(test, site_spin_irqsave_wait, LSL_SPIN);
+	h = stats(test, site_spin_irqsave_hold, LSL_SPIN);
 	KUNIT_EXPECT_EQ(test, w.contentions, ROUNDS);
 	KUNIT_EXPECT_GT(test, w.wait_total, 0);
+	/* The holder's releases went through the irqrestore hook. */
+	KUNIT_EXPECT_EQ(test, h.contended_releases, ROUNDS);
+	KUNIT_EXPECT_EQ(test, h.blocked, w.wait_total);
+	KUNIT_EXPECT_EQ(test, pair_count(test, site_spin_irqsave_hold,
+					 site_spin_irqsave_wait, NULL), ROUNDS);
 }
 
 static void test_uncontended_site(struct kunit *test)
@@ -379,6 +545,11 @@ static void test_rwlock_writer_waits_for_reader(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, w.contentions, ROUNDS);
 	KUNIT_EXPECT_EQ(test, h.contended_releases, ROUNDS);
 	KUNIT_EXPECT_GE(test, h.chold_total, ROUNDS * HOLD_NS_MIN);
+	/* The writer knows which reader it waited for, not just that it waited. */
+	KUNIT_EXPECT_EQ(test, h.blocked, w.wait_total);
+	KUNIT_EXPECT_EQ(test, pair_count(test, site_read_hold, site_write_wait, NULL),
+			ROUNDS);
+	KUNIT_EXPECT_EQ(test, pair_count(test, NULL, site_write_wait, NULL), 0);
 }
 
 static void test_reset_clears(struct kunit *test)
@@ -508,17 +679,36 @@ static void probe_contended_release(void *data, void *lock)
 		atomic_inc(&releases_seen);
 }
 
+/*
+ * The tracepoint alone, statistics off: registering the probe must turn
+ * the hooks on by itself, for every kind of lock, and removing it must
+ * turn them off again.
+ */
 static void test_contended_release_tracepoint(struct kunit *test)
 {
-	struct contend c = { .lock = &test_lock, .op = W_SPIN, .rounds = ROUNDS };
+	static const struct { enum waiter_op op; void *lock; } kinds[] = {
+		{ W_SPIN, &test_lock }, { W_WRITE, &test_rwlock },
+		{ W_MUTEX, &test_mutex }, { W_WSEM, &test_rwsem },
+	};
+	int i;
 
-	atomic_set(&releases_seen, 0);
-	KUNIT_ASSERT_EQ(test, register_trace_contended_release(probe_contended_release,
-							       &test_lock), 0);
-	contend(test, &c);
-	unregister_trace_contended_release(probe_contended_release, &test_lock);
-	tracepoint_synchronize_unregister();
-	KUNIT_EXPECT_EQ(test, atomic_read(&releases_seen), ROUNDS);
+	KUNIT_ASSERT_EQ(test, lock_stat_lite_set_enabled(false), 0);
+	KUNIT_ASSERT_FALSE(test, lock_stat_lite_test_hooked());
+	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
+		struct contend c = { .lock = kinds[i].lock, .op = kinds[i].op,
+				     .rounds = ROUNDS };
+
+		atomic_set(&releases_seen, 0);
+		KUNIT_ASSERT_EQ(test, register_trace_contended_release(probe_contended_release,
+								       c.lock), 0);
+		contend(test, &c);
+		unregister_trace_contended_release(probe_contended_release, c.lock);
+		tracepoint_synchronize_unregister();
+		KUNIT_EXPECT_EQ_MSG(test, atomic_read(&releases_seen), ROUNDS, "kind #%d", i);
+	}
+	/* The probes' references are gone, and nothing was recorded. */
+	KUNIT_EXPECT_FALSE(test, lock_stat_lite_test_hooked());
+	KUNIT_EXPECT_EQ(test, stats(test, site_spin_hold, LSL_SPIN).contended_releases, 0);
 }
 
 /* ------------------------------------------------------ sleeping locks */
@@ -681,6 +871,224 @@ static void test_unknown_holder(struct kunit *test)
 	KUNIT_EXPECT_GT(test, wait, 0);
 	/* The untracked release is not charged to anyone. */
 	KUNIT_EXPECT_EQ(test, stats(test, test_unknown_holder, LSL_MUTEX).contended_releases, 0);
+}
+
+/* The outer lock released first: still its own entry, charged to its site. */
+static void test_out_of_order_release(struct kunit *test)
+{
+	struct contend c = { .lock = &test_lock, .op = W_SPIN_OOO, .rounds = ROUNDS };
+	unsigned long untracked = lock_stat_lite_test_untracked();
+	struct lock_stat_lite_stats o, i, w;
+
+	lock_stat_lite_test_sample(1);
+	contend(test, &c);
+	lock_stat_lite_test_sample(0);
+	o = stats(test, site_spin_ooo_hold, LSL_SPIN);
+	i = stats(test, site_spin_ooo_inner, LSL_SPIN);
+	w = stats(test, site_spin_wait, LSL_SPIN);
+	KUNIT_EXPECT_EQ(test, o.contended_releases, ROUNDS);
+	KUNIT_EXPECT_EQ(test, o.blocked, w.wait_total);
+	KUNIT_EXPECT_EQ(test, o.holds_sampled, ROUNDS);
+	KUNIT_EXPECT_GE(test, o.hold_total, ROUNDS * HOLD_NS_MIN);
+	KUNIT_EXPECT_EQ(test, i.holds_sampled, ROUNDS);
+	KUNIT_EXPECT_EQ(test, i.contended_releases, 0);
+	KUNIT_EXPECT_EQ(test, lock_stat_lite_test_untracked(), untracked);
+}
+
+/*
+ * Out-of-order releases, repeated: each must leave the stacks as they were.
+ * A hole left where the first lock was would stay under the second one's
+ * entry after its fast pop, and the next round's would stay on top of it:
+ * the stack would fill up, and every later hold would go untracked.
+ */
+static DEFINE_MUTEX(ooo_outer_mutex);
+static DEFINE_MUTEX(ooo_inner_mutex);
+
+static void test_out_of_order_leaves_no_hole(struct kunit *test)
+{
+	unsigned long untracked = lock_stat_lite_test_untracked();
+	int i;
+
+	for (i = 0; i < 40; i++) {
+		/* One CPU's stack for all the rounds. */
+		preempt_disable();
+		spin_lock(&test_lock);
+		spin_lock(&ooo_inner_lock);
+		spin_unlock(&test_lock);
+		spin_unlock(&ooo_inner_lock);
+		preempt_enable();
+
+		mutex_lock(&ooo_outer_mutex);
+		mutex_lock(&ooo_inner_mutex);
+		mutex_unlock(&ooo_outer_mutex);
+		mutex_unlock(&ooo_inner_mutex);
+		KUNIT_ASSERT_EQ_MSG(test, current->lock_stat_lite.depth, 0, "round %d", i);
+	}
+	KUNIT_EXPECT_EQ(test, lock_stat_lite_test_untracked(), untracked);
+}
+
+/*
+ * Hardirq and softirq holds on the CPU of an open task-level hold: each
+ * recorded at its own site, exactly (every hold sampled), and the task's
+ * release still finds its entry.
+ */
+static void test_irq_holds_nest(struct kunit *test)
+{
+	struct contend c = { .lock = &test_lock, .op = W_SPIN_IRQS, .rounds = ROUNDS };
+	unsigned long untracked = lock_stat_lite_test_untracked();
+	struct lock_stat_lite_stats h, hi, si;
+
+	atomic_set(&hardirq_runs, 0);
+	atomic_set(&softirq_runs, 0);
+	lock_stat_lite_test_sample(1);
+	contend(test, &c);
+	lock_stat_lite_test_sample(0);
+	h = stats(test, site_spin_irqs_hold, LSL_SPIN);
+	hi = stats(test, site_spin_in_hardirq, LSL_SPIN);
+	si = stats(test, site_spin_in_softirq, LSL_SPIN);
+	KUNIT_EXPECT_EQ(test, h.contended_releases, ROUNDS);
+	KUNIT_EXPECT_EQ(test, h.holds_sampled, ROUNDS);
+	KUNIT_EXPECT_GT(test, atomic_read(&hardirq_runs), 0);
+	KUNIT_EXPECT_GT(test, atomic_read(&softirq_runs), 0);
+	KUNIT_EXPECT_EQ(test, hi.acquisitions, atomic_read(&hardirq_runs));
+	KUNIT_EXPECT_EQ(test, si.acquisitions, atomic_read(&softirq_runs));
+	KUNIT_EXPECT_EQ(test, hi.contentions + si.contentions, 0);
+	KUNIT_EXPECT_EQ(test, lock_stat_lite_test_untracked(), untracked);
+}
+
+/* Deeper than the per-CPU stack: the holds that do not fit are untracked. */
+#define OVERFLOW_DEPTH	20
+
+static noinline void site_overflow(void *lock)
+{
+	lock_stat_lite_test_push(lock, _THIS_IP_);
+}
+
+static void test_cpu_stack_overflow_untracked(struct kunit *test)
+{
+	/* Lock words that are never locked: only the hooks look at them. */
+	static u32 locks[OVERFLOW_DEPTH];
+	unsigned long untracked = lock_stat_lite_test_untracked();
+	int i;
+
+	/* No preemption between the pushes: they go on one CPU's stack. */
+	preempt_disable();
+	for (i = 0; i < OVERFLOW_DEPTH; i++)
+		site_overflow(&locks[i]);
+	for (i = OVERFLOW_DEPTH - 1; i >= 0; i--)
+		lock_stat_lite_test_pop(&locks[i]);
+	preempt_enable();
+	KUNIT_EXPECT_GE(test, lock_stat_lite_test_untracked() - untracked, 4);
+}
+
+/* Deeper than the task's stack of sleeping locks (3): the rest untracked. */
+static void test_task_stack_overflow_untracked(struct kunit *test)
+{
+	static struct mutex m[5];
+	static struct lock_class_key keys[5];
+	unsigned long untracked = lock_stat_lite_test_untracked();
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		mutex_init(&m[i]);
+		lockdep_set_class(&m[i], &keys[i]);
+	}
+	for (i = 0; i < 5; i++)
+		mutex_lock(&m[i]);
+	KUNIT_EXPECT_EQ(test, current->lock_stat_lite.depth, LOCK_STAT_LITE_TASK_DEPTH);
+	KUNIT_EXPECT_GE(test, lock_stat_lite_test_untracked() - untracked, 2);
+	for (i = 4; i >= 0; i--)
+		mutex_unlock(&m[i]);
+	KUNIT_EXPECT_EQ(test, current->lock_stat_lite.depth, 0);
+}
+
+/*
+ * A task forked while its parent holds a mutex holds nothing.  Forked from
+ * the test's own task (kthread_create() would fork from kthreadd), which
+ * needs kernel_thread() and do_exit(): built in only.
+ */
+#if IS_BUILTIN(CONFIG_LOCK_STAT_LITE_KUNIT_TEST)
+struct forked {
+	int			depth;
+	struct completion	done;
+};
+
+/* A kthread's children are reaped at once: it says it ran, then exits. */
+static int fork_child_fn(void *arg)
+{
+	struct forked *f = arg;
+
+	f->depth = current->lock_stat_lite.depth;
+	complete(&f->done);
+	do_exit(0);
+}
+#endif
+
+static void test_forked_child_stack_empty(struct kunit *test)
+{
+#if IS_BUILTIN(CONFIG_LOCK_STAT_LITE_KUNIT_TEST)
+	struct forked f = { .depth = -1 };
+	pid_t pid;
+
+	init_completion(&f.done);
+	mutex_lock(&test_mutex);
+	KUNIT_EXPECT_EQ(test, current->lock_stat_lite.depth, 1);
+	pid = kernel_thread(fork_child_fn, &f, "lsl_child", 0);
+	mutex_unlock(&test_mutex);
+	KUNIT_ASSERT_GT(test, pid, 0);
+	wait_for_completion(&f.done);
+	KUNIT_EXPECT_EQ(test, f.depth, 0);
+#else
+	kunit_skip(test, "forks from the test's task: built in only");
+#endif
+}
+
+/* A killable wait that is killed records nothing and leaves no entry. */
+struct killed {
+	struct completion	started;
+	int			ret, depth;
+};
+
+static int killed_waiter_fn(void *arg)
+{
+	struct killed *k = arg;
+
+	allow_signal(SIGKILL);
+	complete(&k->started);
+	k->ret = mutex_lock_killable(&test_mutex);
+	if (!k->ret)
+		mutex_unlock(&test_mutex);
+	WRITE_ONCE(k->depth, current->lock_stat_lite.depth);
+	/* A kthread must not return before kthread_stop(): wait for it. */
+	while (!kthread_should_stop())
+		schedule_timeout_uninterruptible(1);
+	return 0;
+}
+
+static void test_killed_wait_records_nothing(struct kunit *test)
+{
+	struct killed k = { .ret = 1, .depth = -1 };
+	struct task_struct *t;
+
+	init_completion(&k.started);
+	mutex_lock(&test_mutex);
+	t = kthread_create(killed_waiter_fn, &k, "lsl_killed");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	get_task_struct(t);
+	wake_up_process(t);
+	wait_for_completion(&k.started);
+	msleep(HOLD_MS);
+	send_sig(SIGKILL, t, 1);
+	/* Until the waiter gave up, with the mutex still held. */
+	while (READ_ONCE(k.depth) < 0)
+		usleep_range(1000, 2000);
+	mutex_unlock(&test_mutex);
+	kthread_stop(t);
+	put_task_struct(t);
+	KUNIT_EXPECT_EQ(test, k.ret, -EINTR);
+	KUNIT_EXPECT_EQ(test, k.depth, 0);
+	/* No hold, so no contention counted. */
+	KUNIT_EXPECT_EQ(test, stats(test, killed_waiter_fn, LSL_MUTEX).contentions, 0);
 }
 
 /* ------------------------------------------------------- fixed holds */
@@ -878,6 +1286,13 @@ static struct kunit_case lock_stat_lite_cases[] = {
 	KUNIT_CASE(test_rwsem_writer_waits_for_reader),
 	KUNIT_CASE(test_rwsem_trylock_failed),
 	KUNIT_CASE(test_unknown_holder),
+	KUNIT_CASE(test_out_of_order_release),
+	KUNIT_CASE(test_out_of_order_leaves_no_hole),
+	KUNIT_CASE(test_irq_holds_nest),
+	KUNIT_CASE(test_cpu_stack_overflow_untracked),
+	KUNIT_CASE(test_task_stack_overflow_untracked),
+	KUNIT_CASE(test_forked_child_stack_empty),
+	KUNIT_CASE(test_killed_wait_records_nothing),
 	KUNIT_CASE(test_fixed_hold),
 	KUNIT_CASE(test_named_lock_shown),
 	{}

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../kselftest_harness.h"
@@ -81,8 +82,29 @@ static double since_reset(void)
 }
 
 /*
+ * Does @row's site field (" func+0x1/0x2") name one of @funcs exactly?  A
+ * site in a caller or a callee of the function that takes the lock has
+ * another name: a name contained in another, or a frame too high, does not
+ * match.
+ */
+static int site_is(const char *row, const char *funcs)
+{
+	char names[256], *name, *save;
+
+	snprintf(names, sizeof(names), "%s", funcs);
+	for (name = strtok_r(names, " ", &save); name; name = strtok_r(NULL, " ", &save)) {
+		char want[300];
+
+		snprintf(want, sizeof(want), " %s+0x", name);
+		if (strstr(row, want))
+			return 1;
+	}
+	return 0;
+}
+
+/*
  * Sum a column (1: contentions, 7: contended releases) of the rows of
- * @kind whose site contains one of the names in @sites (a space-separated
+ * @kind whose site is in one of the functions in @sites (a space-separated
  * list).
  */
 static long column_at(const char *text, const char *kind, int col,
@@ -93,7 +115,7 @@ static long column_at(const char *text, const char *kind, int col,
 
 	while (line && *line) {
 		const char *end = strchr(line, '\n');
-		char buf[1024], names[256], *name, *save;
+		char buf[1024];
 		size_t len = end ? (size_t)(end - line) : strlen(line);
 		char k[8];
 		long v[8];
@@ -106,14 +128,8 @@ static long column_at(const char *text, const char *kind, int col,
 		if (sscanf(buf, "%7s %ld %ld %ld %ld %ld %ld %ld", k, &v[1], &v[2],
 			   &v[3], &v[4], &v[5], &v[6], &v[7]) != 8 || strcmp(k, kind))
 			continue;
-		snprintf(names, sizeof(names), "%s", sites);
-		for (name = strtok_r(names, " ", &save); name;
-		     name = strtok_r(NULL, " ", &save)) {
-			if (strstr(buf, name)) {
-				total += v[col];
-				break;
-			}
-		}
+		if (site_is(buf, sites))
+			total += v[col];
 	}
 	return total;
 }
@@ -210,10 +226,89 @@ TEST_F(lsl, malformed_writes_rejected)
 }
 
 /*
+ * What the kernel must accept: "0" or "0\n" to reset the table, and for
+ * the sysctl anything proc_dointvec_minmax() parses as a first number
+ * (optional blanks, then a digit or a minus sign).  Everything else fuzzed
+ * below must be refused with -EINVAL.
+ */
+static int proc_write_valid(const unsigned char *b, size_t len)
+{
+	return (len == 1 || (len == 2 && b[1] == '\n')) && b[0] == '0';
+}
+
+static int sysctl_write_maybe_valid(const unsigned char *b, size_t len)
+{
+	size_t i = 0;
+
+	/* The kernel's isspace(), which has Latin-1's no-break space too. */
+	while (i < len && (b[i] == ' ' || (b[i] >= '\t' && b[i] <= '\r') || b[i] == 0xa0))
+		i++;
+	return i < len && ((b[i] >= '0' && b[i] <= '9') || b[i] == '-');
+}
+
+#define FUZZ_WRITES	10000
+#define FUZZ_MAX_LEN	64
+
+TEST_F(lsl, fuzz_writes_rejected)
+{
+	unsigned int seed = getpid() ^ time(NULL), i, sent[2] = { 0 }, skipped = 0;
+	unsigned char buf[FUZZ_MAX_LEN];
+	const char *path[2] = { PROC_FILE, SYSCTL };
+	struct timespec t0, t1;
+	double before, after;
+	int fd[2], f;
+
+	TH_LOG("seed %u", seed);
+	srandom(seed);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	before = since_reset();
+	ASSERT_GE(before, 0);
+	for (f = 0; f < 2; f++) {
+		fd[f] = open(path[f], O_WRONLY);
+		ASSERT_LE(0, fd[f]);
+	}
+	for (i = 0; sent[0] + sent[1] < FUZZ_WRITES; i++) {
+		size_t len = 1 + random() % FUZZ_MAX_LEN, j;
+		ssize_t ret;
+
+		/* Short inputs often, and made of digits and blanks half the time. */
+		if (random() & 1)
+			len = 1 + random() % 4;
+		for (j = 0; j < len; j++)
+			buf[j] = (random() & 1) ? "0 1\n-\t2+x"[random() % 10] : random();
+		f = random() & 1;
+		if (f ? sysctl_write_maybe_valid(buf, len) : proc_write_valid(buf, len)) {
+			skipped++;
+			continue;
+		}
+		/*
+		 * The sysctl parses from the file position: write each at 0.
+		 * The /proc file has no position (pwrite() is -ESPIPE).
+		 */
+		ret = f ? pwrite(fd[f], buf, len, 0) : write(fd[f], buf, len);
+		sent[f]++;
+		ASSERT_EQ(-1, ret) TH_LOG("write #%u of %zu bytes to %s returned %zd",
+					  i, len, path[f], ret);
+		ASSERT_EQ(EINVAL, errno) TH_LOG("write #%u to %s", i, path[f]);
+	}
+	close(fd[0]);
+	close(fd[1]);
+	TH_LOG("%u writes to %s, %u to %s, %u valid ones not sent",
+	       sent[0], PROC_FILE, sent[1], SYSCTL, skipped);
+	/* Nothing changed: still on, and not reset while the fuzz ran. */
+	EXPECT_EQ(1, sysctl_get());
+	after = since_reset();
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	EXPECT_GE(after - before + 0.05, (t1.tv_sec - t0.tv_sec) +
+		  (t1.tv_nsec - t0.tv_nsec) / 1e9);
+}
+
+/*
  * Threads of one process blocking and unblocking signals all take the
  * process's sighand->siglock: a kernel spinlock hammered from user space.
  */
-#define SIGLOCK_SITES "set_current_blocked sigprocmask"
+/* Where the spin_lock_irq() call is: sigprocmask() inlines a copy. */
+#define SIGLOCK_SITES "__set_current_blocked sigprocmask"
 #define MAX_THREADS 8
 
 static atomic_int stop;
@@ -301,6 +396,43 @@ TEST_F(lsl, user_space_contention_at_call_site)
 }
 
 /*
+ * The tracepoint alone: with the statistics off, enabling the event turns
+ * the hooks on by itself, and the event has the format we document.
+ */
+#define EVENT_DIR	"/sys/kernel/tracing/events/lock/contended_release"
+
+TEST_F(lsl, contended_release_event_alone)
+{
+	char *fmt, *trace;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		SKIP(return, "needs two CPUs");
+	fmt = read_all(EVENT_DIR "/format");
+	ASSERT_NE(NULL, fmt) TH_LOG("no %s (tracefs not mounted?)", EVENT_DIR);
+	EXPECT_NE(NULL, strstr(fmt, "name: contended_release\n"));
+	EXPECT_NE(NULL, strstr(fmt, "\tfield:void * lock_addr;\toffset:8;\tsize:8;\tsigned:0;\n"))
+		TH_LOG("%s", fmt);
+	EXPECT_NE(NULL, strstr(fmt, "print fmt: \"%p\", REC->lock_addr\n")) TH_LOG("%s", fmt);
+	free(fmt);
+
+	ASSERT_EQ(2, write_str(SYSCTL, "0\n", 2));
+	ASSERT_EQ(2, write_str(PROC_FILE, "0\n", 2));
+	ASSERT_EQ(2, write_str("/sys/kernel/tracing/tracing_on", "1\n", 2));
+	ASSERT_EQ(2, write_str(EVENT_DIR "/enable", "1\n", 2));
+	ASSERT_EQ(0, siglock_load(1));
+	ASSERT_EQ(2, write_str(EVENT_DIR "/enable", "0\n", 2));
+	trace = read_all("/sys/kernel/tracing/trace");
+	ASSERT_NE(NULL, trace);
+	EXPECT_NE(NULL, strstr(trace, "contended_release: ")) {
+		fputs(trace, stderr);
+	}
+	free(trace);
+	/* Nothing recorded: the statistics stayed off. */
+	EXPECT_EQ(0, sysctl_get());
+	EXPECT_EQ(0, siglock_contentions(NULL));
+}
+
+/*
  * mmap_lock and the per-VMA lock: threads fault pages in (and drop them
  * with madvise(), which takes mmap_lock for reading) while another thread
  * splits and merges the same VMA with mprotect(), which takes mmap_lock
@@ -309,8 +441,7 @@ TEST_F(lsl, user_space_contention_at_call_site)
 #define FAULT_PAGES	4
 #define PROT_PAGES	16
 #define MPROTECT_SITE	"do_mprotect_pkey"
-#define READ_SITES	"do_user_addr_fault lock_mm_and_find_vma get_mmap_lock_carefully " \
-			"madvise mmap_read_lock"
+#define READ_SITES	"lock_mm_and_find_vma do_madvise"
 
 static long page_size;
 
@@ -398,7 +529,7 @@ TEST_F(lsl, mmap_lock_contention)
 		fputs(s, stderr);
 	}
 	/* ...and who blocked whom links the two. */
-	EXPECT_TRUE(line_has(s, MPROTECT_SITE, "<-", "rsem")) {
+	EXPECT_TRUE(line_has(s, " " MPROTECT_SITE "+0x", "<-", "rsem")) {
 		fputs(s, stderr);
 	}
 	free(s);
