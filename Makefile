@@ -4,7 +4,7 @@
 
 VARIANT ?= on
 
-.PHONY: run check bench prepare build refresh deps clean help
+.PHONY: run check soak bench prepare build refresh deps clean help
 
 help:
 	@echo "make deps      install the Debian packages (root)"
@@ -12,9 +12,11 @@ help:
 	@echo "                SCENARIO=zone-lock|vma-lock|zram: one mm lock's scenario"
 	@echo "                GUEST_PV=1: paravirt spinlocks (virt_spin_lock)"
 	@echo "make check     every test: series, static checks, KUnit, kselftests"
+	@echo "make soak      locktorture while every control races the hooks,"
+	@echo "                SOAK_SECS (600) on the native, paravirt and debug kernels"
 	@echo "make bench     overhead of =n, on (switched off and on), LOCK_STAT"
 	@echo "make prepare   unpack the pinned source, lay our files, apply the series"
-	@echo "make build     build VARIANT=on|off|lockstat into build/out/VARIANT"
+	@echo "make build     build VARIANT=on|off|lockstat|debug into build/out/VARIANT"
 	@echo "make refresh   export commits made in build/linux back to patches/"
 
 deps:
@@ -25,6 +27,9 @@ run: deps
 
 check: deps
 	harness/check.sh
+
+soak: deps
+	harness/soak.sh
 
 bench: deps
 	harness/bench.sh

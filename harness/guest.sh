@@ -23,11 +23,12 @@ perf_binary()
 	echo "${p:-/usr/bin/perf}"
 }
 
-# build_initramfs VARIANT: busybox, tools, scenarios, kselftests, the mm
-# selftests subset, modules.
+# build_initramfs VARIANT [TESTS]: busybox, tools, scenarios, modules, and
+# the kselftests and mm selftests subset built for variant TESTS (default:
+# VARIANT; they are user space, so any kernel with the same headers will do).
 build_initramfs()
 {
-	local v=$1 out root t
+	local v=$1 tv=${2:-$1} out root t
 	out=$(out_dir "$v")
 	root=$GUEST/$v/root
 	rm -rf "$root"
@@ -48,11 +49,11 @@ build_initramfs()
 	echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
 	echo "root:x:0:" > "$root/etc/group"
 	find "$out" -name '*.ko' -exec cp {} "$root/modules/" \; 2>/dev/null || true
-	if [ -d "$B/kselftest/$v" ]; then
-		cp -a "$B/kselftest/$v" "$root/kselftest"
+	if [ -d "$B/kselftest/$tv" ]; then
+		cp -a "$B/kselftest/$tv" "$root/kselftest"
 	fi
-	if [ -d "$B/mm-selftests/$v" ]; then
-		cp -a "$B/mm-selftests/$v" "$root/mm-selftests"
+	if [ -d "$B/mm-selftests/$tv" ]; then
+		cp -a "$B/mm-selftests/$tv" "$root/mm-selftests"
 	fi
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$GUEST/$v/initramfs.cpio.gz"
 }
@@ -117,9 +118,11 @@ boot_guest()
 	result=$LOGS/$name.result
 	: > "$console"
 	: > "$result"
-	# Multi-threaded TCG (QEMU 7.2) was seen running a stale int3 after a
-	# static key update finished (Oops: int3 in _raw_spin_unlock); one
-	# host thread for all vCPUs keeps code patching coherent.
+	# Multi-threaded TCG (QEMU 7.2) runs stale int3 bytes after a static
+	# key update has finished, with or without lock_stat_lite (the =n
+	# kernel does it when its tracepoints are flipped under load: see
+	# the rst, Reliability); one host thread for all vCPUs keeps code
+	# patching coherent.
 	# One socket per CPU: without ACPI the kernel learns the CPUs from
 	# the BIOS MP table, which lists one per socket, so "-smp 4" alone
 	# boots a uniprocessor guest.

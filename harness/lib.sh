@@ -9,7 +9,7 @@ SRC=$B/linux
 LOGS=$B/logs
 # Our own files live at their kernel paths under these top-level folders.
 OVERLAY_DIRS="Documentation include kernel lib mm scripts tools"
-VARIANTS="on off lockstat"
+VARIANTS="on off lockstat debug"
 JOBS=${JOBS:-$(nproc)}
 
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
@@ -31,6 +31,7 @@ variant_fragments()
 	on)		echo "$c/base.config $c/lsl-on.config" ;;
 	off)		echo "$c/base.config $c/lsl-off.config" ;;
 	lockstat)	echo "$c/base.config $c/lockstat.config" ;;
+	debug)		echo "$c/base.config $c/debug.config" ;;
 	*)		die "unknown variant '$1' (one of: $VARIANTS)" ;;
 	esac
 }
