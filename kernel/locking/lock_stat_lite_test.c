@@ -47,14 +47,35 @@ static DECLARE_RWSEM(test_rwsem);
 
 /* --------------------------------------------------------------- sites */
 
-/* Takes @l, signals @held, and keeps the lock for HOLD_MS. */
-#define DEFINE_HOLD_SITE(name, lock_ptr, lock, unlock, delay)		\
+/*
+ * Takes @l, signals @held, and keeps the lock for HOLD_MS after @queued(l)
+ * shows the waiter queued (for at most a second): a busy holder's vCPU may
+ * run for a while before the waiter's gets its turn.
+ */
+#define DEFINE_HOLD_SITE(name, lock_ptr, lock, unlock, delay, queued)	\
 static noinline void name(lock_ptr l, struct completion *held)		\
 {									\
+	u64 end;							\
+									\
 	lock(l);							\
 	complete(held);							\
+	end = local_clock() + NSEC_PER_SEC;				\
+	while (!(queued)(l) && local_clock() < end)			\
+		cpu_relax();						\
 	delay(HOLD_MS);							\
 	unlock(l);							\
+}
+
+/* A queued reader or writer spins holding the rwlock's wait_lock. */
+static bool rwlock_queued(rwlock_t *l)
+{
+	return arch_spin_is_locked(&l->raw_lock.wait_lock);
+}
+
+/* Sleeping holders sleep, and the waiter's vCPU runs meanwhile. */
+static bool dont_wait(const void *l)
+{
+	return true;
 }
 
 /* Takes @l, waiting if another CPU holds it, and drops it at once. */
@@ -65,15 +86,23 @@ static noinline void name(lock_ptr l)					\
 	unlock(l);							\
 }
 
-DEFINE_HOLD_SITE(site_spin_hold, spinlock_t *, spin_lock, spin_unlock, mdelay)
-DEFINE_HOLD_SITE(site_write_hold, rwlock_t *, write_lock, write_unlock, mdelay)
-DEFINE_HOLD_SITE(site_read_hold, rwlock_t *, read_lock, read_unlock, mdelay)
+/*
+ * A spinlock's waiter shows in the lock word only when queued natively:
+ * virt_spin_lock()'s test-and-set loop leaves no trace, so spinlock
+ * holders just hold.
+ */
+DEFINE_HOLD_SITE(site_spin_hold, spinlock_t *, spin_lock, spin_unlock, mdelay, dont_wait)
+DEFINE_HOLD_SITE(site_write_hold, rwlock_t *, write_lock, write_unlock, mdelay, rwlock_queued)
+DEFINE_HOLD_SITE(site_read_hold, rwlock_t *, read_lock, read_unlock, mdelay, rwlock_queued)
 /* Sleeping locks are held asleep, so that their waiters sleep too. */
-DEFINE_HOLD_SITE(site_mutex_hold, struct mutex *, mutex_lock, mutex_unlock, msleep)
-DEFINE_HOLD_SITE(site_wsem_hold, struct rw_semaphore *, down_write, up_write, msleep)
-DEFINE_HOLD_SITE(site_rsem_hold, struct rw_semaphore *, down_read, up_read, msleep)
+DEFINE_HOLD_SITE(site_mutex_hold, struct mutex *, mutex_lock, mutex_unlock, msleep, dont_wait)
+DEFINE_HOLD_SITE(site_wsem_hold, struct rw_semaphore *, down_write, up_write, msleep,
+		 dont_wait)
+DEFINE_HOLD_SITE(site_rsem_hold, struct rw_semaphore *, down_read, up_read, msleep,
+		 dont_wait)
 /* Held on the CPU, so that a waiter spins on the owner instead of sleeping. */
-DEFINE_HOLD_SITE(site_mutex_busy_hold, struct mutex *, mutex_lock, mutex_unlock, mdelay)
+DEFINE_HOLD_SITE(site_mutex_busy_hold, struct mutex *, mutex_lock, mutex_unlock, mdelay,
+		 dont_wait)
 DEFINE_WAIT_SITE(site_spin_wait, spinlock_t *, spin_lock, spin_unlock)
 DEFINE_WAIT_SITE(site_spin_uncontended, spinlock_t *, spin_lock, spin_unlock)
 DEFINE_WAIT_SITE(site_read_wait, rwlock_t *, read_lock, read_unlock)
