@@ -95,7 +95,7 @@ sparse()
 kunit()
 {
 	local name=$1 pv=$2 v=${3:-on} log=$LOGS/kunit-$1.log rc=0 prc=0 want=no
-	local console=$LOGS/kunit-$1.console n want_n
+	local console=$LOGS/kunit-$1.console n want_n path
 	[ "$pv" = 0 ] || want=yes
 	# initramfs_async=0: built-in suites run before /init, and kunit.py's
 	# own guests have no initramfs.  Unpacked asynchronously, ours keeps
@@ -115,6 +115,15 @@ kunit()
 	fi
 	if ! grep -q "^LSL-KUNIT hypervisor=$want\$" "$LOGS/kunit-$name.result"; then
 		ko "kunit-$name: guest did not boot with hypervisor=$want ($LOGS/kunit-$name.result)"
+	fi
+	# What the spinlock did, seen by test_spinlock_path(): the hypervisor
+	# bit must have switched the kernel to virt_spin_lock().
+	path=queued
+	[ "$pv" = 0 ] || path=test-and-set
+	if grep -q "spinlock path: $path\$" "$console"; then
+		ok "kunit-$name: spinlocks are $path"
+	else
+		ko "kunit-$name: spinlocks are not $path (console: $console)"
 	fi
 	while read -r res test; do
 		case $res in

@@ -1383,6 +1383,12 @@ VISIBLE_IF_KUNIT bool lock_stat_lite_test_hooked(void)
 	       static_key_enabled(&lock_stat_lite_release_key);
 }
 EXPORT_SYMBOL_IF_KUNIT(lock_stat_lite_test_hooked);
+
+VISIBLE_IF_KUNIT bool lock_stat_lite_test_spin_tas(void)
+{
+	return lsl_spin_tas();
+}
+EXPORT_SYMBOL_IF_KUNIT(lock_stat_lite_test_spin_tas);
 #endif
 
 /* ----------------------------------------------------------------- audit */

@@ -410,6 +410,14 @@ static void expect_lock_call(struct kunit *test, unsigned long ip,
 #endif
 }
 
+/* contend(), with every hold timed and every acquisition counted. */
+static void contend_every_hold_sampled(struct kunit *test, struct contend *c)
+{
+	lock_stat_lite_test_sample(1);
+	contend(test, c);
+	lock_stat_lite_test_sample(0);
+}
+
 /*
  * The statistics of the one call site in @fn: every site function takes
  * its lock once, so a second site inside it would be a wrong return
@@ -445,9 +453,8 @@ static void lsl_test_exit(struct kunit *test)
 
 /* -------------------------------------------------------------- cases */
 
-/* The fields upstream gives a lock: the arch lock and its debugging. */
-struct upstream_spinlock {
-	arch_spinlock_t		raw_lock;
+/* The fields upstream gives a lock: the arch lock, then its debugging. */
+struct upstream_lock_debug {
 #ifdef CONFIG_DEBUG_SPINLOCK
 	unsigned int		magic, owner_cpu;
 	void			*owner;
@@ -457,15 +464,14 @@ struct upstream_spinlock {
 #endif
 };
 
+struct upstream_spinlock {
+	arch_spinlock_t			raw_lock;
+	struct upstream_lock_debug	debug;
+};
+
 struct upstream_rwlock {
-	arch_rwlock_t		raw_lock;
-#ifdef CONFIG_DEBUG_SPINLOCK
-	unsigned int		magic, owner_cpu;
-	void			*owner;
-#endif
-#ifdef CONFIG_DEBUG_LOCK_ALLOC
-	struct lockdep_map	dep_map;
-#endif
+	arch_rwlock_t			raw_lock;
+	struct upstream_lock_debug	debug;
 };
 
 static void test_lock_sizes_unchanged(struct kunit *test)
@@ -909,9 +915,7 @@ static void test_out_of_order_release(struct kunit *test)
 	unsigned long untracked = lock_stat_lite_test_untracked();
 	struct lock_stat_lite_stats o, i, w;
 
-	lock_stat_lite_test_sample(1);
-	contend(test, &c);
-	lock_stat_lite_test_sample(0);
+	contend_every_hold_sampled(test, &c);
 	o = stats(test, site_spin_ooo_hold, LSL_SPIN);
 	i = stats(test, site_spin_ooo_inner, LSL_SPIN);
 	w = stats(test, site_spin_wait, LSL_SPIN);
@@ -969,9 +973,7 @@ static void test_irq_holds_nest(struct kunit *test)
 
 	atomic_set(&hardirq_runs, 0);
 	atomic_set(&softirq_runs, 0);
-	lock_stat_lite_test_sample(1);
-	contend(test, &c);
-	lock_stat_lite_test_sample(0);
+	contend_every_hold_sampled(test, &c);
 	h = stats(test, site_spin_irqs_hold, LSL_SPIN);
 	hi = stats(test, site_spin_in_hardirq, LSL_SPIN);
 	si = stats(test, site_spin_in_softirq, LSL_SPIN);
@@ -1072,19 +1074,25 @@ static void test_forked_child_stack_empty(struct kunit *test)
 #endif
 }
 
-/* A killable wait that is killed records nothing and leaves no entry. */
+/*
+ * A killable wait that is killed, and an interruptible one that is
+ * interrupted, record nothing and leave no entry.
+ */
 struct killed {
 	struct completion	started;
-	int			ret, depth;
+	int			sig, ret, depth;
 };
 
 static int killed_waiter_fn(void *arg)
 {
 	struct killed *k = arg;
 
-	allow_signal(SIGKILL);
+	allow_signal(k->sig);
 	complete(&k->started);
-	k->ret = mutex_lock_killable(&test_mutex);
+	if (k->sig == SIGKILL)
+		k->ret = mutex_lock_killable(&test_mutex);
+	else
+		k->ret = mutex_lock_interruptible(&test_mutex);
 	if (!k->ret)
 		mutex_unlock(&test_mutex);
 	WRITE_ONCE(k->depth, current->lock_stat_lite.depth);
@@ -1094,9 +1102,9 @@ static int killed_waiter_fn(void *arg)
 	return 0;
 }
 
-static void test_killed_wait_records_nothing(struct kunit *test)
+static void killed_wait(struct kunit *test, int sig)
 {
-	struct killed k = { .ret = 1, .depth = -1 };
+	struct killed k = { .sig = sig, .ret = 1, .depth = -1 };
 	struct task_struct *t;
 
 	init_completion(&k.started);
@@ -1107,7 +1115,7 @@ static void test_killed_wait_records_nothing(struct kunit *test)
 	wake_up_process(t);
 	wait_for_completion(&k.started);
 	msleep(HOLD_MS);
-	send_sig(SIGKILL, t, 1);
+	send_sig(sig, t, 1);
 	/* Until the waiter gave up, with the mutex still held. */
 	while (READ_ONCE(k.depth) < 0)
 		usleep_range(1000, 2000);
@@ -1118,6 +1126,104 @@ static void test_killed_wait_records_nothing(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, k.depth, 0);
 	/* No hold, so no contention counted. */
 	KUNIT_EXPECT_EQ(test, stats(test, killed_waiter_fn, LSL_MUTEX).contentions, 0);
+}
+
+static void test_killed_wait_records_nothing(struct kunit *test)
+{
+	killed_wait(test, SIGKILL);
+	killed_wait(test, SIGUSR1);
+}
+
+/*
+ * A reset while a waiter waits: whatever lands in the new table is one
+ * consistent wait, charged to the holder it waited for, or nothing.
+ */
+static int reset_midway_fn(void *arg)
+{
+	msleep(HOLD_MS / 2);
+	lock_stat_lite_reset();
+	complete(arg);
+	return 0;
+}
+
+static void test_wait_straddles_reset(struct kunit *test)
+{
+	struct contend c = { .lock = &test_mutex, .op = W_MUTEX, .rounds = 1 };
+	unsigned long untracked = lock_stat_lite_test_untracked();
+	DECLARE_COMPLETION_ONSTACK(reset_done);
+	struct lock_stat_lite_stats w, h;
+	struct task_struct *r;
+
+	r = kthread_run(reset_midway_fn, &reset_done, "lsl_reset");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(r));
+	contend(test, &c);
+	/* The reset must not land in the next case. */
+	wait_for_completion(&reset_done);
+	w = stats(test, site_mutex_wait, LSL_MUTEX);
+	h = stats(test, site_mutex_hold, LSL_MUTEX);
+	KUNIT_EXPECT_LE(test, w.contentions, 1);
+	KUNIT_EXPECT_EQ(test, h.blocked, w.wait_total);
+	KUNIT_EXPECT_EQ(test, pair_count(test, site_mutex_hold, site_mutex_wait, NULL),
+			w.contentions);
+	KUNIT_EXPECT_LE(test, w.wait_total, 2 * HOLD_MS * NSEC_PER_MSEC);
+	KUNIT_EXPECT_EQ(test, lock_stat_lite_test_untracked(), untracked);
+	KUNIT_EXPECT_EQ(test, current->lock_stat_lite.depth, 0);
+}
+
+/*
+ * Which spinlock the boot switch gave this kernel, seen from the lock word:
+ * a queued waiter shows in it, virt_spin_lock()'s test-and-set loop does
+ * not.  The core's own idea of it (which decides whether a waiter marks
+ * the holder's entry) must agree.  The harness checks the line this
+ * prints against the switch it booted with.
+ */
+struct path_probe {
+	spinlock_t	*lock;
+	int		go;
+};
+
+static int path_waiter_fn(void *arg)
+{
+	struct path_probe *p = arg;
+
+	while (!smp_load_acquire(&p->go))
+		cpu_relax();
+	spin_lock(p->lock);
+	spin_unlock(p->lock);
+	while (!kthread_should_stop())
+		schedule_timeout_uninterruptible(1);
+	return 0;
+}
+
+static void test_spinlock_path(struct kunit *test)
+{
+	DEFINE_SPINLOCK(lock);
+	struct path_probe p = { .lock = &lock };
+	struct task_struct *k;
+	bool queued = false;
+	int cpu;
+	u64 end;
+
+	migrate_disable();
+	cpu = cpumask_any_but(cpu_online_mask, smp_processor_id());
+	if (cpu >= nr_cpu_ids) {
+		migrate_enable();
+		kunit_skip(test, "needs two online CPUs");
+	}
+	k = kthread_create(path_waiter_fn, &p, "lsl_path");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(k));
+	kthread_bind(k, cpu);
+	wake_up_process(k);
+	spin_lock(&lock);
+	smp_store_release(&p.go, 1);
+	end = local_clock() + 500 * NSEC_PER_MSEC;
+	while (!queued && local_clock() < end)
+		queued = spin_is_contended(&lock);
+	spin_unlock(&lock);
+	migrate_enable();
+	kthread_stop(k);
+	kunit_info(test, "spinlock path: %s\n", queued ? "queued" : "test-and-set");
+	KUNIT_EXPECT_NE(test, queued, lock_stat_lite_test_spin_tas());
 }
 
 /* ------------------------------------------------------- fixed holds */
@@ -1322,6 +1428,8 @@ static struct kunit_case lock_stat_lite_cases[] = {
 	KUNIT_CASE(test_task_stack_overflow_untracked),
 	KUNIT_CASE(test_forked_child_stack_empty),
 	KUNIT_CASE(test_killed_wait_records_nothing),
+	KUNIT_CASE(test_wait_straddles_reset),
+	KUNIT_CASE(test_spinlock_path),
 	KUNIT_CASE(test_fixed_hold),
 	KUNIT_CASE(test_named_lock_shown),
 	{}
