@@ -1178,14 +1178,15 @@ static void test_wait_straddles_reset(struct kunit *test)
  * prints against the switch it booted with.
  */
 struct path_probe {
-	spinlock_t	*lock;
-	int		go;
+	spinlock_t	*lock;	/* held by the test, wanted by the waiter */
+	int		go;	/* the waiter may try: the lock is held */
 };
 
 static int path_waiter_fn(void *arg)
 {
 	struct path_probe *p = arg;
 
+	/* Pairs with the release in test_spinlock_path(). */
 	while (!smp_load_acquire(&p->go))
 		cpu_relax();
 	spin_lock(p->lock);
@@ -1215,6 +1216,7 @@ static void test_spinlock_path(struct kunit *test)
 	kthread_bind(k, cpu);
 	wake_up_process(k);
 	spin_lock(&lock);
+	/* Pairs with path_waiter_fn(): try now, the lock is held. */
 	smp_store_release(&p.go, 1);
 	end = local_clock() + 500 * NSEC_PER_MSEC;
 	while (!queued && local_clock() < end)

@@ -360,9 +360,16 @@ static long siglock_contentions(char **text)
 
 TEST_F(lsl, reset_clears)
 {
+	int i;
+
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		SKIP(return, "needs two CPUs");
-	ASSERT_EQ(0, siglock_load(1));
+	/*
+	 * vCPUs that take turns (single-threaded TCG) may not overlap in the
+	 * siglock for a while: load until there is something to clear.
+	 */
+	for (i = 0; i < 5 && siglock_contentions(NULL) <= 0; i++)
+		ASSERT_EQ(0, siglock_load(1));
 	ASSERT_GT(siglock_contentions(NULL), 0);
 	ASSERT_GT(since_reset(), 0.5);
 	ASSERT_EQ(2, write_str(PROC_FILE, "0\n", 2));
