@@ -102,15 +102,17 @@ kunit()
 	# one vCPU in gunzip for up to TCG's 100 ms round-robin slice while
 	# the others stand still: a 20 ms hold then shows a 60-100 ms wait
 	# (about half the paravirt boots; none of 11 with this switch).
+	# A table of 256 sites, so that the table-full cases overflow it with
+	# a few hundred real call sites.
 	GUEST_PV=$pv boot_guest "$v" kunit 900 "kunit-$name" \
-		"kunit.enable=1 loglevel=7 initramfs_async=0" || rc=$?
+		"kunit.enable=1 loglevel=7 initramfs_async=0 lock_stat_lite_sites=256" || rc=$?
 	/usr/bin/python3 "$SRC/tools/testing/kunit/kunit.py" parse "$console" > "$log" 2>&1 ||
 		prc=$?
 	grep -E '^\[[0-9:]+\] +\[(PASSED|FAILED|SKIPPED|CRASHED)\]' "$log" | sed 's/^\[[0-9:]*\] *//' |
 	while read -r res test; do
 		echo "$res $test"
 	done > "$LOGS/kunit-$name.results" || true
-	if ! grep -q "^LSL-GUEST-START .* cpus=${GUEST_CPUS:-4}\$" "$console"; then
+	if ! grep -q "^LSL-GUEST-START .* cpus=${GUEST_CPUS:-4} hypervisor=$want\$" "$console"; then
 		ko "kunit-$name: guest did not run ${GUEST_CPUS:-4} CPUs (console: $console)"
 	fi
 	if ! grep -q "^LSL-KUNIT hypervisor=$want\$" "$LOGS/kunit-$name.result"; then
@@ -208,22 +210,28 @@ vma_test()
 	return $rc
 }
 
-# guest_check VARIANT: the guest side of make check (harness/guest/check)
-# booted on VARIANT.  Each group must report as many results as it has
+# guest_check VARIANT [PV]: the guest side of make check (harness/guest/check)
+# booted on VARIANT, with paravirt spinlocks if PV is 1.  Each group must report as many results as it has
 # tests: the kselftest's plan and results match its TEST_F()s, and the
-# guest's own lines are the locktorture runs, the bench module, lockdep's
-# state where the kernel has lockdep, and one per mm selftest binary.
+# guest's own lines are the locktorture runs, the bench module, lslstat -i,
+# lockdep's state where the kernel has lockdep, and one per mm selftest
+# binary.
 guest_check()
 {
-	local v=$1 rc=0 line n=0 k=0 plan want_k want_own result
-	result=$LOGS/check-$v.result
-	boot_guest "$v" check 900 "check-$v" || rc=$?
+	local v=$1 pv=${2:-0} t=$1 hv=no rc=0 line n=0 k=0 plan want_k want_own result
+	if [ "$pv" != 0 ]; then
+		t=$v-paravirt
+		hv=yes
+	fi
+	result=$LOGS/check-$t.result
+	GUEST_PV=$pv boot_guest "$v" check 900 "check-$t" || rc=$?
 	if [ $rc = 124 ]; then
-		ko "guest check ($v): guest hung (console: $LOGS/check-$v.console)"
+		ko "guest check ($t): guest hung (console: $LOGS/check-$t.console)"
 		return
 	fi
-	if ! grep -q "^LSL-GUEST-START .* cpus=${GUEST_CPUS:-4}\$" "$LOGS/check-$v.console"; then
-		ko "guest check ($v): guest did not run ${GUEST_CPUS:-4} CPUs ($LOGS/check-$v.console)"
+	if ! grep -q "^LSL-GUEST-START .* cpus=${GUEST_CPUS:-4} hypervisor=$hv\$" \
+		"$LOGS/check-$t.console"; then
+		ko "guest check ($t): guest did not run ${GUEST_CPUS:-4} CPUs with hypervisor=$hv ($LOGS/check-$t.console)"
 	fi
 	# Top-level TAP lines and the kselftest harness's own, which the
 	# runner prints behind "# ".
@@ -234,21 +242,39 @@ guest_check()
 		esac
 		line=${line#\# }
 		case $line in
-		"ok "*"# SKIP"*) ko "guest $v: ${line#ok } (skipped)" ;;
-		"ok "*) ok "guest $v: ${line#ok }" ;;
-		"not ok "*) ko "guest $v: ${line#not ok }" ;;
+		"ok "*"# SKIP"*) ko "guest $t: ${line#ok } (skipped)" ;;
+		"ok "*) ok "guest $t: ${line#ok }" ;;
+		"not ok "*) ko "guest $t: ${line#not ok }" ;;
 		esac
 	done < <(grep -E '^(# )?(not )?ok [0-9]+ ' "$result")
 	want_k=$(grep -c '^TEST_F(' "$REPO/tools/testing/selftests/lock_stat_lite/lock_stat_lite_test.c")
 	plan=$(sed -n 's/^# 1\.\.\([0-9]*\)$/\1/p' "$result" | head -1)
 	[ "${plan:-}" = "$want_k" ] && [ $k = "$want_k" ] ||
-		ko "guest $v: kselftest planned ${plan:-nothing} and reported $k of its $want_k tests"
+		ko "guest $t: kselftest planned ${plan:-nothing} and reported $k of its $want_k tests"
 	# The kselftest runner's own line, then ours.
-	want_own=$((1 + 3 + $(find "$GUEST/$v/root/mm-selftests" -maxdepth 1 -type f | wc -l)))
+	want_own=$((1 + 4 + $(find "$GUEST/$v/root/mm-selftests" -maxdepth 1 -type f | wc -l)))
 	! grep -q '^CONFIG_LOCKDEP=y' "$(out_dir "$v")/.config" || want_own=$((want_own + 1))
-	[ $n = $want_own ] || ko "guest $v: $n results, $want_own expected (log: $result)"
-	console_clean "guest check ($v)" "$LOGS/check-$v.console"
-	[ $rc = 0 ] || ko "guest check ($v): scenario exited with $rc"
+	[ $n = $want_own ] || ko "guest $t: $n results, $want_own expected (log: $result)"
+	console_clean "guest check ($t)" "$LOGS/check-$t.console"
+	[ $rc = 0 ] || ko "guest check ($t): scenario exited with $rc"
+}
+
+# lslstat_tests: the reader tool against saved real outputs, every
+# malformed input class and its own views (harness/lslstat-test.sh); each
+# of its cases is one result here.
+lslstat_tests()
+{
+	local log=$LOGS/lslstat-test.log rc=0 line n=0 total
+	bash "$REPO/harness/lslstat-test.sh" "$B/lslstat-test" > "$log" 2>&1 || rc=$?
+	while IFS= read -r line; do
+		case $line in
+		"ok   lslstat: "*) ok "${line#ok   }"; n=$((n + 1)) ;;
+		"FAIL lslstat: "*) ko "${line#FAIL }" ;;
+		esac
+	done < "$log"
+	total=$(sed -n 's/^\([0-9]*\) passed, 0 failed$/\1/p' "$log")
+	[ $rc = 0 ] && [ "${total:-x}" = $n ] ||
+		ko "lslstat: test script exited with $rc after $n passes (log: $log)"
 }
 
 say "make check: logs in $LOGS"
@@ -265,6 +291,7 @@ step "kernel-doc" kerneldoc
 step "sparse C=2 and W=1 on our objects" sparse
 step "coccinelle: zone lock only through its wrappers" zone_lock_report
 step "tools/testing/vma" vma_test
+lslstat_tests
 step "config: each variant as its fragments ask, -O2" configs
 step "kselftest build (static)" kselftest_build on
 step "mm selftests subset build (static)" mm_selftests_build on
@@ -272,6 +299,7 @@ if build_initramfs on > "$LOGS/initramfs-on.log" 2>&1; then
 	kunit native 0
 	kunit paravirt 1
 	guest_check on
+	guest_check on 1
 	bad_boot
 	soak soak-60s on 0 60
 else

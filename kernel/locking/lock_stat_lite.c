@@ -176,7 +176,8 @@ DEFINE_STATIC_KEY_FALSE(lock_stat_lite_release_key);
 
 static DEFINE_PER_CPU_ALIGNED(struct lsl_stack, lsl_stack);
 static DEFINE_PER_CPU(struct lsl_ring, lsl_ring);
-static DEFINE_PER_CPU(unsigned int, lsl_countdown);
+/* Spinning acquisitions until the next sampled one, less one. */
+static DEFINE_PER_CPU(int, lsl_countdown);
 /* Decremented with preemption on: may go below zero after a migration. */
 DEFINE_PER_CPU(int, lsl_sleep_countdown);
 static DEFINE_PER_CPU(struct rnd_state, lsl_rnd);
@@ -532,7 +533,13 @@ static __always_inline unsigned long lsl_push(void *lock, unsigned long ip)
 	 */
 	barrier();
 	lsl_at(st->held, top)->tag = (unsigned long)lock;
-	if (unlikely(!--*lsl_this(lsl_countdown)))
+	/*
+	 * Below zero rather than at zero: an interrupt or NMI that lands
+	 * between this decrement and lsl_sampled() setting the next interval
+	 * finds the count still negative and is sampled too, not skipped.
+	 * One "sub; js", as "sub; je" would be.
+	 */
+	if (unlikely(--*lsl_this(lsl_countdown) < 0))
 		lsl_sampled(top);
 	return top;
 }
@@ -561,7 +568,7 @@ static noinline notrace void lsl_sampled(unsigned long top)
 	struct lsl_stack *st = this_cpu_ptr(&lsl_stack);
 	struct lsl_slow *sl = lsl_at(st->slow, top);
 
-	__this_cpu_write(lsl_countdown, lsl_next_interval());
+	__this_cpu_write(lsl_countdown, lsl_next_interval() - 1);
 	sl->t = local_clock();
 	sl->flags = LSL_SAMPLED;
 	lsl_tag_slow(lsl_at(st->held, top));
@@ -1365,7 +1372,7 @@ VISIBLE_IF_KUNIT void lock_stat_lite_test_sample(unsigned int rate)
 		boot_rate = lsl_sample;
 	WRITE_ONCE(lsl_sample, rate ?: boot_rate);
 	for_each_possible_cpu(cpu) {
-		WRITE_ONCE(per_cpu(lsl_countdown, cpu), 1);
+		WRITE_ONCE(per_cpu(lsl_countdown, cpu), 0);
 		WRITE_ONCE(per_cpu(lsl_sleep_countdown, cpu), 0);
 	}
 }
@@ -1389,6 +1396,32 @@ VISIBLE_IF_KUNIT bool lock_stat_lite_test_spin_tas(void)
 	return lsl_spin_tas();
 }
 EXPORT_SYMBOL_IF_KUNIT(lock_stat_lite_test_spin_tas);
+
+/* How many entries this CPU's stack holds, holes included. */
+VISIBLE_IF_KUNIT unsigned int lock_stat_lite_test_cpu_depth(void)
+{
+	return this_cpu_read(lsl_stack.top) / LSL_ENTRY;
+}
+EXPORT_SYMBOL_IF_KUNIT(lock_stat_lite_test_cpu_depth);
+
+/* Has a waiter marked @lock's entry in a CPU stack, as lsl_mark_holder() does? */
+VISIBLE_IF_KUNIT bool lock_stat_lite_test_marked(void *lock)
+{
+	int cpu, n;
+
+	for_each_online_cpu(cpu) {
+		struct lsl_stack *st = per_cpu_ptr(&lsl_stack, cpu);
+		unsigned int depth = min_t(unsigned int, READ_ONCE(st->top) / LSL_ENTRY,
+					   LSL_DEPTH);
+
+		for (n = 1; n <= depth; n++)
+			if ((READ_ONCE(st->held[n].tag) & ~LSL_TAG_SLOW) ==
+			    ((unsigned long)lock | LSL_TAG_CONTENDED))
+				return true;
+	}
+	return false;
+}
+EXPORT_SYMBOL_IF_KUNIT(lock_stat_lite_test_marked);
 #endif
 
 /* ----------------------------------------------------------------- audit */
@@ -1528,7 +1561,7 @@ static int __init lsl_init(void)
 
 	for_each_possible_cpu(cpu) {
 		prandom_seed_state(per_cpu_ptr(&lsl_rnd, cpu), get_random_u64());
-		per_cpu(lsl_countdown, cpu) = lsl_sample;
+		per_cpu(lsl_countdown, cpu) = lsl_sample - 1;
 		per_cpu(lsl_sleep_countdown, cpu) = lsl_sample - 1;
 	}
 	lsl_pairs = kvcalloc(1UL << lsl_table_bits, sizeof(*lsl_pairs),

@@ -176,6 +176,8 @@ void lock_stat_lite_test_sample(unsigned int rate);
 unsigned long lock_stat_lite_test_untracked(void);
 bool lock_stat_lite_test_hooked(void);
 bool lock_stat_lite_test_spin_tas(void);
+bool lock_stat_lite_test_marked(void *lock);
+unsigned int lock_stat_lite_test_cpu_depth(void);
 unsigned long lock_stat_lite_test_func_site(const void *func,
 					    enum lock_stat_lite_kind kind);
 #endif

@@ -27,8 +27,15 @@
 #include <linux/irq_work.h>
 #include <linux/timer.h>
 #include <linux/kallsyms.h>
+#include <linux/timekeeping.h>
+#include <linux/clocksource_ids.h>
 #include <linux/string.h>
 #include <trace/events/lock.h>
+#ifdef CONFIG_X86_LOCAL_APIC
+#include <linux/random.h>
+#include <asm/apic.h>
+#include <asm/nmi.h>
+#endif
 
 #include "lock_stat_lite_internals.h"
 
@@ -45,37 +52,115 @@ static DEFINE_RWLOCK(test_rwlock);
 static DEFINE_MUTEX(test_mutex);
 static DECLARE_RWSEM(test_rwsem);
 
+/* ------------------------------------------------------------ harness */
+
+enum waiter_op {
+	W_SPIN, W_SPIN_IRQSAVE, W_SPIN_OOO, W_SPIN_IRQS, W_TRYLOCK, W_READ, W_WRITE,
+	W_MUTEX, W_MUTEX_TRYLOCK, W_RSEM, W_WSEM, W_RSEM_TRYLOCK,
+};
+
+struct contend {
+	void			*lock;
+	enum waiter_op		op;
+	bool			holder_reads;
+	bool			holder_busy;
+	int			rounds;
+	struct completion	held;
+	struct completion	done;
+	struct completion	waited;
+	bool			tried;	/* the waiter's trylock has run */
+	int			trylock_failures;
+};
+
+static bool mutex_waiters(struct mutex *m)
+{
+#ifdef CONFIG_MUTEX_SPIN_ON_OWNER
+	/* A spinner on a busy owner is not on the wait list. */
+	if (osq_is_locked(&m->osq))
+		return true;
+#endif
+	return !list_empty(&m->wait_list);
+}
+
+static bool rwsem_waiters(struct rw_semaphore *sem)
+{
+#ifdef CONFIG_RWSEM_SPIN_ON_OWNER
+	if (osq_is_locked(&sem->osq))
+		return true;
+#endif
+	return rwsem_is_contended(sem);
+}
+
+static bool spin_waiter_shows(spinlock_t *l)
+{
+	if (lock_stat_lite_test_spin_tas())
+		return lock_stat_lite_test_marked(l);
+	return spin_is_contended(l);
+}
+
+/*
+ * Whether the waiter of @c can be seen waiting.  A queued spinlock's
+ * waiter shows in the lock word; virt_spin_lock()'s test-and-set loop
+ * leaves no trace there, but its waiter marks the holder's entry first.
+ * A queued reader or writer of an rwlock spins holding its wait_lock.
+ */
+static bool waiter_shows(struct contend *c)
+{
+	switch (c->op) {
+	case W_TRYLOCK:
+	case W_MUTEX_TRYLOCK:
+	case W_RSEM_TRYLOCK:
+		return READ_ONCE(c->tried);
+	case W_READ:
+	case W_WRITE:
+		return arch_spin_is_locked(&((rwlock_t *)c->lock)->raw_lock.wait_lock);
+	case W_MUTEX:
+		return mutex_waiters(c->lock);
+	case W_RSEM:
+	case W_WSEM:
+		return rwsem_waiters(c->lock);
+	default:
+		return spin_waiter_shows(c->lock);
+	}
+}
+
+/*
+ * Called with the lock held and @c->held signalled: the hold that a test
+ * measures starts once the waiter waits.  Without this, a host that
+ * deschedules QEMU for longer than HOLD_MS (the guest's clock is the
+ * host's) ends the hold before the waiter's vCPU has run at all.  A
+ * sleeping holder sleeps meanwhile, so that its waiter sleeps too instead
+ * of spinning on a running owner; a busy one stays on its CPU.  After a
+ * second the hold goes on regardless, and the test's counts say why.
+ */
+static void wait_for_waiter(struct contend *c, bool sleeps)
+{
+	u64 end = local_clock() + NSEC_PER_SEC;
+
+	while (!waiter_shows(c) && local_clock() < end) {
+		if (sleeps)
+			usleep_range(100, 200);
+		else
+			cpu_relax();
+	}
+}
+
 /* --------------------------------------------------------------- sites */
 
 /*
- * Takes @l, signals @held, and keeps the lock for HOLD_MS after @queued(l)
- * shows the waiter queued (for at most a second): a busy holder's vCPU may
- * run for a while before the waiter's gets its turn.
+ * Takes the lock of @c, signals @c->held, and keeps the lock for HOLD_MS
+ * once the waiter waits.
  */
-#define DEFINE_HOLD_SITE(name, lock_ptr, lock, unlock, delay, queued)	\
-static noinline void name(lock_ptr l, struct completion *held)		\
+#define DEFINE_HOLD_SITE(name, lock_ptr, lock_fn, unlock_fn, delay, sleeps)	\
+static noinline void name(struct contend *c)				\
 {									\
-	u64 end;							\
+	lock_ptr l = c->lock;						\
 									\
-	lock(l);							\
-	complete(held);							\
-	end = local_clock() + NSEC_PER_SEC;				\
-	while (!(queued)(l) && local_clock() < end)			\
-		cpu_relax();						\
+	lock_fn(l);							\
+	complete(&c->held);						\
+	wait_for_waiter(c, sleeps);					\
 	delay(HOLD_MS);							\
-	unlock(l);							\
-}
-
-/* A queued reader or writer spins holding the rwlock's wait_lock. */
-static bool rwlock_queued(rwlock_t *l)
-{
-	return arch_spin_is_locked(&l->raw_lock.wait_lock);
-}
-
-/* Sleeping holders sleep, and the waiter's vCPU runs meanwhile. */
-static bool dont_wait(const void *l)
-{
-	return true;
+	unlock_fn(l);							\
 }
 
 /* Takes @l, waiting if another CPU holds it, and drops it at once. */
@@ -86,23 +171,16 @@ static noinline void name(lock_ptr l)					\
 	unlock(l);							\
 }
 
-/*
- * A spinlock's waiter shows in the lock word only when queued natively:
- * virt_spin_lock()'s test-and-set loop leaves no trace, so spinlock
- * holders just hold.
- */
-DEFINE_HOLD_SITE(site_spin_hold, spinlock_t *, spin_lock, spin_unlock, mdelay, dont_wait)
-DEFINE_HOLD_SITE(site_write_hold, rwlock_t *, write_lock, write_unlock, mdelay, rwlock_queued)
-DEFINE_HOLD_SITE(site_read_hold, rwlock_t *, read_lock, read_unlock, mdelay, rwlock_queued)
+DEFINE_HOLD_SITE(site_spin_hold, spinlock_t *, spin_lock, spin_unlock, mdelay, false)
+DEFINE_HOLD_SITE(site_write_hold, rwlock_t *, write_lock, write_unlock, mdelay, false)
+DEFINE_HOLD_SITE(site_read_hold, rwlock_t *, read_lock, read_unlock, mdelay, false)
 /* Sleeping locks are held asleep, so that their waiters sleep too. */
-DEFINE_HOLD_SITE(site_mutex_hold, struct mutex *, mutex_lock, mutex_unlock, msleep, dont_wait)
-DEFINE_HOLD_SITE(site_wsem_hold, struct rw_semaphore *, down_write, up_write, msleep,
-		 dont_wait)
-DEFINE_HOLD_SITE(site_rsem_hold, struct rw_semaphore *, down_read, up_read, msleep,
-		 dont_wait)
+DEFINE_HOLD_SITE(site_mutex_hold, struct mutex *, mutex_lock, mutex_unlock, msleep, true)
+DEFINE_HOLD_SITE(site_wsem_hold, struct rw_semaphore *, down_write, up_write, msleep, true)
+DEFINE_HOLD_SITE(site_rsem_hold, struct rw_semaphore *, down_read, up_read, msleep, true)
 /* Held on the CPU, so that a waiter spins on the owner instead of sleeping. */
 DEFINE_HOLD_SITE(site_mutex_busy_hold, struct mutex *, mutex_lock, mutex_unlock, mdelay,
-		 dont_wait)
+		 false)
 DEFINE_WAIT_SITE(site_spin_wait, spinlock_t *, spin_lock, spin_unlock)
 DEFINE_WAIT_SITE(site_spin_uncontended, spinlock_t *, spin_lock, spin_unlock)
 DEFINE_WAIT_SITE(site_read_wait, rwlock_t *, read_lock, read_unlock)
@@ -129,12 +207,14 @@ static noinline bool site_rsem_trylock(struct rw_semaphore *l)
 }
 
 /* Released through _raw_spin_unlock_irqrestore(), with the waiter queued. */
-static noinline void site_spin_irqsave_hold(spinlock_t *l, struct completion *held)
+static noinline void site_spin_irqsave_hold(struct contend *c)
 {
+	spinlock_t *l = c->lock;
 	unsigned long flags;
 
 	spin_lock_irqsave(l, flags);
-	complete(held);
+	complete(&c->held);
+	wait_for_waiter(c, false);
 	mdelay(HOLD_MS);
 	spin_unlock_irqrestore(l, flags);
 }
@@ -175,11 +255,14 @@ static noinline void site_spin_ooo_inner(void)
 	barrier();
 }
 
-static noinline void site_spin_ooo_hold(spinlock_t *l, struct completion *held)
+static noinline void site_spin_ooo_hold(struct contend *c)
 {
+	spinlock_t *l = c->lock;
+
 	spin_lock(l);
 	site_spin_ooo_inner();
-	complete(held);
+	complete(&c->held);
+	wait_for_waiter(c, false);
 	mdelay(HOLD_MS);
 	spin_unlock(l);
 	spin_unlock(&ooo_inner_lock);
@@ -220,14 +303,16 @@ static void softirq_fn(struct timer_list *timer)
 
 static DEFINE_IRQ_WORK(hardirq_work, hardirq_fn);
 
-static noinline void site_spin_irqs_hold(spinlock_t *l, struct completion *held)
+static noinline void site_spin_irqs_hold(struct contend *c)
 {
+	spinlock_t *l = c->lock;
 	struct timer_list timer;
 	int i;
 
 	timer_setup_on_stack(&timer, softirq_fn, 0);
 	spin_lock(l);
-	complete(held);
+	complete(&c->held);
+	wait_for_waiter(c, false);
 	for (i = 0; i < HOLD_MS; i++) {
 		irq_work_queue(&hardirq_work);
 		if (!timer_pending(&timer))
@@ -240,25 +325,6 @@ static noinline void site_spin_irqs_hold(spinlock_t *l, struct completion *held)
 	destroy_timer_on_stack(&timer);
 }
 
-/* ------------------------------------------------------------ harness */
-
-enum waiter_op {
-	W_SPIN, W_SPIN_IRQSAVE, W_SPIN_OOO, W_SPIN_IRQS, W_TRYLOCK, W_READ, W_WRITE,
-	W_MUTEX, W_MUTEX_TRYLOCK, W_RSEM, W_WSEM, W_RSEM_TRYLOCK,
-};
-
-struct contend {
-	void			*lock;
-	enum waiter_op		op;
-	bool			holder_reads;
-	bool			holder_busy;
-	int			rounds;
-	struct completion	held;
-	struct completion	done;
-	struct completion	waited;
-	int			trylock_failures;
-};
-
 static int holder_fn(void *arg)
 {
 	struct contend *c = arg;
@@ -266,40 +332,42 @@ static int holder_fn(void *arg)
 
 	for (i = 0; i < c->rounds; i++) {
 		reinit_completion(&c->waited);
+		/* Before @c->held, which orders it before the waiter's try. */
+		WRITE_ONCE(c->tried, false);
 		switch (c->op) {
 		case W_READ:
 		case W_WRITE:
 			if (c->holder_reads)
-				site_read_hold(c->lock, &c->held);
+				site_read_hold(c);
 			else
-				site_write_hold(c->lock, &c->held);
+				site_write_hold(c);
 			break;
 		case W_MUTEX:
 		case W_MUTEX_TRYLOCK:
 			if (c->holder_busy)
-				site_mutex_busy_hold(c->lock, &c->held);
+				site_mutex_busy_hold(c);
 			else
-				site_mutex_hold(c->lock, &c->held);
+				site_mutex_hold(c);
 			break;
 		case W_RSEM:
 		case W_WSEM:
 		case W_RSEM_TRYLOCK:
 			if (c->holder_reads)
-				site_rsem_hold(c->lock, &c->held);
+				site_rsem_hold(c);
 			else
-				site_wsem_hold(c->lock, &c->held);
+				site_wsem_hold(c);
 			break;
 		case W_SPIN_IRQSAVE:
-			site_spin_irqsave_hold(c->lock, &c->held);
+			site_spin_irqsave_hold(c);
 			break;
 		case W_SPIN_OOO:
-			site_spin_ooo_hold(c->lock, &c->held);
+			site_spin_ooo_hold(c);
 			break;
 		case W_SPIN_IRQS:
-			site_spin_irqs_hold(c->lock, &c->held);
+			site_spin_irqs_hold(c);
 			break;
 		default:
-			site_spin_hold(c->lock, &c->held);
+			site_spin_hold(c);
 		}
 		/* Sleep, never spin, while the waiter catches up. */
 		wait_for_completion(&c->waited);
@@ -352,6 +420,7 @@ static int waiter_fn(void *arg)
 				c->trylock_failures++;
 			break;
 		}
+		WRITE_ONCE(c->tried, true);
 		complete(&c->waited);
 	}
 	complete(&c->done);
@@ -687,23 +756,222 @@ static void test_toggle_mid_hold(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, first.hold_total, 0);
 }
 
+/*
+ * The tables are filled through the real hooks: the KUnit guest boots with
+ * lock_stat_lite_sites=256, so that a few hundred call sites overflow them.
+ */
+#define FULL_TABLE	256
+
+/*
+ * 2 * FULL_TABLE failed trylocks, each its own call site: the loop is
+ * unrolled, and a partly unrolled one fails the test's count of sites.
+ */
+static noinline unsigned int site_many_trylocks(void)
+{
+	unsigned int fails = 0, i;
+
+#pragma GCC unroll 512
+	for (i = 0; i < 2 * FULL_TABLE; i++)
+		fails += !_raw_spin_trylock(&test_lock.rlock);
+	return fails;
+}
+
 static void test_table_full_counts_drops(struct kunit *test)
 {
-	unsigned long used, size, dropped, ip;
+	unsigned long used, size, dropped;
+	struct lock_stat_lite_stats st;
+	unsigned int fails;
+	int n;
 
 	lock_stat_lite_table_info(&used, &size, &dropped);
+	if (size != FULL_TABLE)
+		kunit_skip(test, "boot with lock_stat_lite_sites=%d", FULL_TABLE);
 	KUNIT_EXPECT_EQ(test, dropped, 0);
-	/* Failed trylocks from more distinct sites than the table holds. */
-	for (ip = 0; ip < 2 * size; ip++)
-		lock_stat_lite_trylock_failed(&test_lock, LSL_SPIN,
-					      (unsigned long)test_table_full_counts_drops + ip);
+	spin_lock(&test_lock);
+	fails = site_many_trylocks();
+	spin_unlock(&test_lock);
+	KUNIT_EXPECT_EQ(test, fails, 2 * FULL_TABLE);
 	lock_stat_lite_table_info(&used, &size, &dropped);
+	n = lock_stat_lite_func_stats(site_many_trylocks, LSL_SPIN, &st);
 	KUNIT_EXPECT_LE(test, used, size);
-	KUNIT_EXPECT_GE(test, used, size / 2);
-	KUNIT_EXPECT_GE(test, dropped, size);
+	/* Open addressing in neighbourhoods: most of it, not all of it. */
+	KUNIT_EXPECT_GE(test, n, size / 2);
+	/* Each site that got a slot counted its own failure, once. */
+	KUNIT_EXPECT_EQ(test, st.trylock_failed, n);
+	KUNIT_EXPECT_GE(test, dropped, 2 * FULL_TABLE - n);
+	kunit_info(test, "%d sites: %d counted, %lu events dropped, %lu of %lu slots used\n",
+		   2 * FULL_TABLE, n, dropped, used, size);
 	lock_stat_lite_reset();
 	lock_stat_lite_table_info(&used, &size, &dropped);
 	KUNIT_EXPECT_EQ(test, dropped, 0);
+	/* Room again: the same sites are counted after the reset. */
+	spin_lock(&test_lock);
+	site_many_trylocks();
+	spin_unlock(&test_lock);
+	KUNIT_EXPECT_GE(test, lock_stat_lite_func_stats(site_many_trylocks, LSL_SPIN, &st),
+			size / 2);
+}
+
+/*
+ * Every holder site with every waiter site, one real contended wait each:
+ * PAIR_SITES^2 pairs, more than the pair table holds.
+ */
+#define PAIR_SITES	17
+static_assert(PAIR_SITES * PAIR_SITES > FULL_TABLE);
+
+static DEFINE_SPINLOCK(pair_lock);
+
+struct pair_run {
+	int			waiter;		/* which waiter site */
+	struct completion	go, ack;
+	bool			stop;
+};
+
+/* The holder's part: let the waiter in, and release once it waits. */
+static void pair_hold(struct pair_run *p)
+{
+	u64 end = local_clock() + NSEC_PER_SEC;
+
+	complete(&p->go);
+	while (!spin_waiter_shows(&pair_lock) && local_clock() < end)
+		cpu_relax();
+}
+
+#define DEFINE_PAIR_SITES(n)						\
+static noinline void site_pair_hold_##n(struct pair_run *p)		\
+{									\
+	spin_lock(&pair_lock);						\
+	pair_hold(p);							\
+	spin_unlock(&pair_lock);					\
+}									\
+									\
+static noinline void site_pair_wait_##n(void)				\
+{									\
+	spin_lock(&pair_lock);						\
+	spin_unlock(&pair_lock);					\
+}
+
+DEFINE_PAIR_SITES(0)
+DEFINE_PAIR_SITES(1)
+DEFINE_PAIR_SITES(2)
+DEFINE_PAIR_SITES(3)
+DEFINE_PAIR_SITES(4)
+DEFINE_PAIR_SITES(5)
+DEFINE_PAIR_SITES(6)
+DEFINE_PAIR_SITES(7)
+DEFINE_PAIR_SITES(8)
+DEFINE_PAIR_SITES(9)
+DEFINE_PAIR_SITES(10)
+DEFINE_PAIR_SITES(11)
+DEFINE_PAIR_SITES(12)
+DEFINE_PAIR_SITES(13)
+DEFINE_PAIR_SITES(14)
+DEFINE_PAIR_SITES(15)
+DEFINE_PAIR_SITES(16)
+
+static void (*const pair_holds[PAIR_SITES])(struct pair_run *) = {
+	site_pair_hold_0, site_pair_hold_1, site_pair_hold_2, site_pair_hold_3,
+	site_pair_hold_4, site_pair_hold_5, site_pair_hold_6, site_pair_hold_7,
+	site_pair_hold_8, site_pair_hold_9, site_pair_hold_10, site_pair_hold_11,
+	site_pair_hold_12, site_pair_hold_13, site_pair_hold_14, site_pair_hold_15,
+	site_pair_hold_16,
+};
+
+static void (*const pair_waits[PAIR_SITES])(void) = {
+	site_pair_wait_0, site_pair_wait_1, site_pair_wait_2, site_pair_wait_3,
+	site_pair_wait_4, site_pair_wait_5, site_pair_wait_6, site_pair_wait_7,
+	site_pair_wait_8, site_pair_wait_9, site_pair_wait_10, site_pair_wait_11,
+	site_pair_wait_12, site_pair_wait_13, site_pair_wait_14, site_pair_wait_15,
+	site_pair_wait_16,
+};
+
+static int pair_waiter_fn(void *arg)
+{
+	struct pair_run *p = arg;
+
+	for (;;) {
+		wait_for_completion(&p->go);
+		if (READ_ONCE(p->stop))
+			break;
+		pair_waits[READ_ONCE(p->waiter)]();
+		complete(&p->ack);
+	}
+	return 0;
+}
+
+/* "who blocked whom: U pairs used of S, D waits dropped (table full)" */
+static void pair_table_info(struct kunit *test, unsigned long *used, unsigned long *dropped)
+{
+	size_t size = 256 * 1024;
+	char *buf = kunit_kmalloc(test, size, GFP_KERNEL);
+	unsigned long of;
+	const char *line;
+	int n;
+
+	*used = *dropped = ULONG_MAX;
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_GT(test, lock_stat_lite_print(buf, size), 0);
+	line = strstr(buf, "who blocked whom: ");
+	KUNIT_ASSERT_NOT_NULL(test, line);
+	n = sscanf(line, "who blocked whom: %lu pairs used of %lu, %lu waits", used, &of, dropped);
+	KUNIT_EXPECT_EQ(test, n, 3);
+}
+
+static void test_pair_table_full_counts_drops(struct kunit *test)
+{
+	struct pair_run p = { };
+	unsigned long size, used, dropped, recorded = 0;
+	struct task_struct *k;
+	int cpu0, cpu1, h, w, n;
+	u64 count, wait;
+
+	lock_stat_lite_table_info(&used, &size, &dropped);
+	if (size != FULL_TABLE)
+		kunit_skip(test, "boot with lock_stat_lite_sites=%d", FULL_TABLE);
+	cpu0 = cpumask_first(cpu_online_mask);
+	cpu1 = cpumask_next(cpu0, cpu_online_mask);
+	if (cpu1 >= nr_cpu_ids)
+		kunit_skip(test, "needs two online CPUs");
+	init_completion(&p.go);
+	init_completion(&p.ack);
+	k = kthread_create(pair_waiter_fn, &p, "lsl_pair_waiter");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(k));
+	get_task_struct(k);
+	kthread_bind(k, cpu1);
+	wake_up_process(k);
+	/* The holder stays on one CPU, the waiter on the other. */
+	set_cpus_allowed_ptr(current, cpumask_of(cpu0));
+	for (h = 0; h < PAIR_SITES; h++) {
+		for (w = 0; w < PAIR_SITES; w++) {
+			WRITE_ONCE(p.waiter, w);
+			pair_holds[h](&p);
+			wait_for_completion(&p.ack);
+		}
+	}
+	set_cpus_allowed_ptr(current, cpu_possible_mask);
+	WRITE_ONCE(p.stop, true);
+	complete(&p.go);
+	kthread_stop(k);
+	put_task_struct(k);
+
+	for (h = 0; h < PAIR_SITES; h++) {
+		for (w = 0; w < PAIR_SITES; w++) {
+			n = lock_stat_lite_pair_stats(pair_holds[h], pair_waits[w], &count, &wait);
+			KUNIT_EXPECT_GE(test, n, 0);
+			/* One wait per pair: never another pair's. */
+			KUNIT_EXPECT_LE_MSG(test, count, 1, "holder %d, waiter %d", h, w);
+			recorded += count;
+		}
+	}
+	for (w = 0; w < PAIR_SITES; w++)
+		KUNIT_EXPECT_EQ_MSG(test, stats(test, pair_waits[w], LSL_SPIN).contentions,
+				    PAIR_SITES, "waiter %d", w);
+	pair_table_info(test, &used, &dropped);
+	KUNIT_EXPECT_LE(test, used, size);
+	KUNIT_EXPECT_GE(test, recorded, size / 2);
+	KUNIT_EXPECT_GE(test, dropped, PAIR_SITES * PAIR_SITES - recorded);
+	kunit_info(test, "%d pairs: %lu counted, %lu waits dropped, %lu of %lu slots used\n",
+		   PAIR_SITES * PAIR_SITES, recorded, dropped, used, size);
 }
 
 static atomic_t releases_seen;
@@ -986,6 +1254,145 @@ static void test_irq_holds_nest(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hi.contentions + si.contentions, 0);
 	KUNIT_EXPECT_EQ(test, lock_stat_lite_test_untracked(), untracked);
 }
+
+#ifdef CONFIG_X86_LOCAL_APIC
+/*
+ * NMIs on a CPU that takes and releases spinlocks in a loop, in order and
+ * out of order (whose slow pop moves entries with interrupts off, which
+ * an NMI ignores).  An NMI lands between any two translated blocks of the
+ * loop, inside a push or a pop that has reserved or freed its slot, and
+ * takes a lock of its own, which pushes above and pops back down.  Each
+ * side must be recorded exactly at its site, and after every round the
+ * CPU's stack must be as empty as before it.
+ */
+#define NMI_SENDS	500
+
+static DEFINE_RAW_SPINLOCK(nmi_lock);
+static DEFINE_SPINLOCK(nmi_outer_lock);
+static atomic_t nmi_pending, nmi_runs;
+static int nmi_target = -1;
+
+static noinline void site_spin_in_nmi(void)
+{
+	raw_spin_lock(&nmi_lock);
+	raw_spin_unlock(&nmi_lock);
+}
+
+static int lsl_test_nmi(unsigned int type, struct pt_regs *regs)
+{
+	/* Claim only the NMIs this test sent, on the CPU it sent them to. */
+	if (smp_processor_id() != READ_ONCE(nmi_target) ||
+	    atomic_dec_if_positive(&nmi_pending) < 0)
+		return NMI_DONE;
+	site_spin_in_nmi();
+	atomic_inc(&nmi_runs);
+	return NMI_HANDLED;
+}
+
+static noinline void site_spin_nmi_outer(void)
+{
+	spin_lock(&nmi_outer_lock);
+	site_spin_ooo_inner();
+	/* Out of order: the slow pop of the older entry. */
+	spin_unlock(&nmi_outer_lock);
+	spin_unlock(&ooo_inner_lock);
+}
+
+struct nmi_loop {
+	bool		stop;
+	unsigned long	rounds;
+	unsigned long	not_empty;
+	struct completion done;
+};
+
+static int nmi_loop_fn(void *arg)
+{
+	struct nmi_loop *n = arg;
+	unsigned int depth;
+
+	while (!READ_ONCE(n->stop)) {
+		site_spin_nmi_outer();
+		site_spin_uncontended(&test_lock);
+		/* Interrupts off: an interrupt's own holds are not ours. */
+		local_irq_disable();
+		depth = lock_stat_lite_test_cpu_depth();
+		local_irq_enable();
+		if (depth)
+			n->not_empty++;
+		n->rounds++;
+		cond_resched();
+	}
+	complete(&n->done);
+	return 0;
+}
+
+static void test_nmi_holds_nest(struct kunit *test)
+{
+	struct nmi_loop n = { };
+	unsigned long untracked = lock_stat_lite_test_untracked();
+	struct lock_stat_lite_stats in_nmi, outer, inner, plain;
+	struct task_struct *k;
+	int cpu0, cpu, i, sent = 0;
+	u64 end;
+
+	cpu0 = cpumask_first(cpu_online_mask);
+	cpu = cpumask_next(cpu0, cpu_online_mask);
+	if (cpu >= nr_cpu_ids)
+		kunit_skip(test, "needs two online CPUs");
+	init_completion(&n.done);
+	atomic_set(&nmi_pending, 0);
+	atomic_set(&nmi_runs, 0);
+	WRITE_ONCE(nmi_target, cpu);
+	KUNIT_ASSERT_EQ(test, register_nmi_handler(NMI_LOCAL, lsl_test_nmi, 0, "lsl_test"), 0);
+	lock_stat_lite_test_sample(1);
+	k = kthread_create(nmi_loop_fn, &n, "lsl_nmi_loop");
+	if (IS_ERR(k)) {
+		lock_stat_lite_test_sample(0);
+		unregister_nmi_handler(NMI_LOCAL, "lsl_test");
+		KUNIT_FAIL(test, "kthread_create: %ld", PTR_ERR(k));
+		return;
+	}
+	kthread_bind(k, cpu);
+	wake_up_process(k);
+	/* The sender on another CPU than its target. */
+	set_cpus_allowed_ptr(current, cpumask_of(cpu0));
+	for (i = 0; i < NMI_SENDS; i++) {
+		atomic_inc(&nmi_pending);
+		__apic_send_IPI_mask(cpumask_of(cpu), NMI_VECTOR);
+		end = local_clock() + NSEC_PER_SEC;
+		while (atomic_read(&nmi_pending) && local_clock() < end)
+			cpu_relax();
+		if (atomic_read(&nmi_pending))
+			break;
+		sent++;
+		/* Land at a different point of the loop each time. */
+		udelay(get_random_u32_below(50));
+	}
+	set_cpus_allowed_ptr(current, cpu_possible_mask);
+	WRITE_ONCE(n.stop, true);
+	wait_for_completion(&n.done);
+	lock_stat_lite_test_sample(0);
+	unregister_nmi_handler(NMI_LOCAL, "lsl_test");
+	WRITE_ONCE(nmi_target, -1);
+
+	KUNIT_EXPECT_EQ(test, sent, NMI_SENDS);
+	KUNIT_EXPECT_EQ(test, atomic_read(&nmi_runs), sent);
+	KUNIT_EXPECT_GT(test, n.rounds, 0);
+	KUNIT_EXPECT_EQ(test, n.not_empty, 0);
+	in_nmi = stats(test, site_spin_in_nmi, LSL_SPIN);
+	outer = stats(test, site_spin_nmi_outer, LSL_SPIN);
+	inner = stats(test, site_spin_ooo_inner, LSL_SPIN);
+	plain = stats(test, site_spin_uncontended, LSL_SPIN);
+	KUNIT_EXPECT_EQ(test, in_nmi.acquisitions, atomic_read(&nmi_runs));
+	KUNIT_EXPECT_EQ(test, in_nmi.holds_sampled, atomic_read(&nmi_runs));
+	KUNIT_EXPECT_EQ(test, outer.acquisitions, n.rounds);
+	KUNIT_EXPECT_EQ(test, outer.holds_sampled, n.rounds);
+	KUNIT_EXPECT_EQ(test, inner.holds_sampled, n.rounds);
+	KUNIT_EXPECT_EQ(test, plain.holds_sampled, n.rounds);
+	KUNIT_EXPECT_EQ(test, in_nmi.contentions + outer.contentions + plain.contentions, 0);
+	KUNIT_EXPECT_EQ(test, lock_stat_lite_test_untracked(), untracked);
+}
+#endif
 
 /* Deeper than the per-CPU stack: the holds that do not fit are untracked. */
 #define OVERFLOW_DEPTH	20
@@ -1306,9 +1713,15 @@ static int fixed_holder_fn(void *arg)
 		f->hold_hi += f->t_released - f->t_locking;
 		f->chold_lo += f->t_releasing - f->t_arrived;
 		f->chold_hi += f->t_released - f->t_arrived;
-		/* Pairs with fixed_waiter_fn(). */
+		/*
+		 * Pairs with fixed_waiter_fn().  Asleep, not spinning: with
+		 * one host thread for every vCPU, a busy vCPU runs on until
+		 * the next interrupt, up to a tick, before the waiter's vCPU
+		 * may take the lock it released; an idle one hands over at
+		 * once.
+		 */
 		while (smp_load_acquire(&f->done) != f->round)
-			cpu_relax();
+			usleep_range(10, 20);
 	}
 	complete(&f->finished);
 	return 0;
@@ -1414,6 +1827,7 @@ static struct kunit_case lock_stat_lite_cases[] = {
 	KUNIT_CASE(test_off_records_nothing),
 	KUNIT_CASE(test_toggle_mid_hold),
 	KUNIT_CASE(test_table_full_counts_drops),
+	KUNIT_CASE(test_pair_table_full_counts_drops),
 	KUNIT_CASE(test_contended_release_tracepoint),
 	KUNIT_CASE(test_mutex_waiter_and_holder),
 	KUNIT_CASE(test_mutex_spinner_knows_holder),
@@ -1426,6 +1840,9 @@ static struct kunit_case lock_stat_lite_cases[] = {
 	KUNIT_CASE(test_out_of_order_release),
 	KUNIT_CASE(test_out_of_order_leaves_no_hole),
 	KUNIT_CASE(test_irq_holds_nest),
+#ifdef CONFIG_X86_LOCAL_APIC
+	KUNIT_CASE(test_nmi_holds_nest),
+#endif
 	KUNIT_CASE(test_cpu_stack_overflow_untracked),
 	KUNIT_CASE(test_task_stack_overflow_untracked),
 	KUNIT_CASE(test_forked_child_stack_empty),
@@ -1437,8 +1854,36 @@ static struct kunit_case lock_stat_lite_cases[] = {
 	{}
 };
 
+/*
+ * An x86 kernel starts on the tsc-early clocksource and moves to the
+ * refined tsc about a second after its device initcalls, through
+ * stop_machine().  Built in, this suite runs at boot, in that second: a
+ * switch in the middle of a case parks the waiter's CPU in the stopper
+ * before the waiter queues, while the holder's CPU, spinning with the lock
+ * held until the waiter shows, holds up the stopper in turn for the
+ * second that wait_for_waiter() allows.  So wait for the switch first.
+ */
+static int lsl_suite_init(struct kunit_suite *suite)
+{
+#ifdef CONFIG_X86
+	struct system_time_snapshot snap;
+	int ms;
+
+	for (ms = 0; ms < 10 * MSEC_PER_SEC; ms += 20) {
+		ktime_get_snapshot(&snap);
+		if (snap.cs_id != CSID_X86_TSC_EARLY)
+			break;
+		msleep(20);
+	}
+	pr_info("lock_stat_lite_test: clocksource %s after %d ms\n",
+		snap.cs_id == CSID_X86_TSC_EARLY ? "still tsc-early" : "switched", ms);
+#endif
+	return 0;
+}
+
 static struct kunit_suite lock_stat_lite_suite = {
 	.name		= "lock_stat_lite",
+	.suite_init	= lsl_suite_init,
 	.init		= lsl_test_init,
 	.exit		= lsl_test_exit,
 	.test_cases	= lock_stat_lite_cases,
