@@ -41,15 +41,20 @@ layout()
 
 checkpatch()
 {
-	local bad=0 f
+	local bad=0 f ign
 	cd "$SRC"
 	# Debian's python3 has ply for spdxcheck.py; a pyenv one may not.
 	export PATH=/usr/bin:$PATH
 	# Our boot parameters are documented by patch 0001, which checkpatch
 	# cannot see when it checks a file on its own.
+	# The KUnit suite's NMI case needs x86's register_nmi_handler(), which
+	# only <asm/nmi.h> declares: <linux/nmi.h> includes it only with the
+	# ACPI APEI or an arch hard-lockup detector.
 	for f in $(C_FILES); do
+		ign=UNDOCUMENTED_SETUP
+		[ "$f" != kernel/locking/lock_stat_lite_test.c ] || ign=$ign,INCLUDE_LINUX
 		scripts/checkpatch.pl --strict --no-summary --quiet \
-			--ignore UNDOCUMENTED_SETUP -f "$f" || bad=1
+			--ignore "$ign" -f "$f" || bad=1
 	done
 	for f in "$REPO"/patches/*.patch; do
 		scripts/checkpatch.pl --strict --no-summary --quiet "$f" || bad=1
