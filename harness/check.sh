@@ -39,6 +39,23 @@ layout()
 	return $bad
 }
 
+# coverage_build: mm/ and kernel/power/ of the feature-on kernel with every
+# option under which our mm patches change code that the guest kernels do
+# not build (configs/coverage.config); each such object must come out.
+coverage_build()
+{
+	local o out
+	"$REPO/harness/build.sh" coverage mm/ kernel/power/ || return
+	out=$(out_dir coverage)
+	for o in mm/page_alloc.o mm/compaction.o mm/memory_hotplug.o mm/page_isolation.o \
+		mm/page_reporting.o mm/shuffle.o mm/memory-failure.o mm/userfaultfd.o \
+		mm/zsmalloc.o kernel/power/snapshot.o; do
+		[ -s "$out/$o" ] || { echo "$o was not built"; return 1; }
+	done
+	echo "built: every object our mm patches touch, unaccepted memory included"
+	grep -q '^CONFIG_UNACCEPTED_MEMORY=y' "$out/.config"
+}
+
 checkpatch()
 {
 	local bad=0 f ign
@@ -178,32 +195,6 @@ configs()
 	[ $n -gt 0 ] && [ $bad = 0 ]
 }
 
-# No direct use of the zone lock outside <linux/mmzone_lock.h>: our
-# semantic patch in report mode over the prepared tree.  spatch takes only
-# the last --dir, hence the loop.
-zone_lock_report()
-{
-	local out=$LOGS/zone-lock-cocci.txt d n rc=0
-	: > "$out"
-	for d in mm kernel include; do
-		(cd "$SRC" && spatch --sp-file scripts/coccinelle/api/zone_lock.cocci \
-			-D report --very-quiet --include-headers --dir "$d") >> "$out" 2>&1 ||
-			{ rc=$?; echo "spatch failed on $d (rc=$rc)"; }
-	done
-	[ $rc = 0 ] || { tail -5 "$out"; return 1; }
-	if grep -q "ERROR" "$out"; then
-		grep "ERROR" "$out"
-		return 1
-	fi
-	# The report must still see a direct use: upstream's page_isolation.c
-	# takes the zone lock with spin_lock_irqsave() in several places.
-	git -C "$SRC" show upstream:mm/page_isolation.c > "$LOGS/zone-lock-cocci-probe.c"
-	n=$(cd "$SRC" && spatch --sp-file scripts/coccinelle/api/zone_lock.cocci \
-		-D report --very-quiet "$LOGS/zone-lock-cocci-probe.c" 2>&1 | grep -c ERROR)
-	echo "report mode finds $n direct uses in upstream mm/page_isolation.c"
-	[ "$n" -gt 0 ]
-}
-
 # The kernel's own user-space test of mm/vma.c (tools/testing/vma), which
 # our per-VMA lock change touches.  It builds in the tree; clean after.
 vma_test()
@@ -291,10 +282,13 @@ step "build: feature on" "$REPO/harness/build.sh" on
 # a third of a kernel's time.  make bench builds the whole off kernel.
 step "build: feature off (kernel/ and mm/)" "$REPO/harness/build.sh" off kernel/ mm/
 step "build: debug (lockdep, KASAN, atomic sleep)" "$REPO/harness/build.sh" debug
+step "build: coverage (hotplug, CMA, hibernation, reporting, shuffle, ...: mm/ kernel/power/)" \
+	coverage_build
 step "checkpatch --strict" checkpatch
 step "kernel-doc" kerneldoc
 step "sparse C=2 and W=1 on our objects" sparse
-step "coccinelle: zone lock only through its wrappers" zone_lock_report
+step "coccinelle: zone lock only through its wrappers, whole tree" \
+	"$REPO/harness/zone-lock-cocci.sh" "$SRC" "$LOGS/zone-lock-cocci.txt"
 step "tools/testing/vma" vma_test
 lslstat_tests
 step "config: each variant as its fragments ask, -O2" configs

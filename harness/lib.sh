@@ -9,7 +9,7 @@ SRC=$B/linux
 LOGS=$B/logs
 # Our own files live at their kernel paths under these top-level folders.
 OVERLAY_DIRS="Documentation include kernel lib mm scripts tools"
-VARIANTS="on off lockstat debug"
+VARIANTS="on off lockstat debug coverage"
 JOBS=${JOBS:-$(nproc)}
 
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
@@ -32,6 +32,7 @@ variant_fragments()
 	off)		echo "$c/base.config $c/lsl-off.config" ;;
 	lockstat)	echo "$c/base.config $c/lockstat.config" ;;
 	debug)		echo "$c/base.config $c/debug.config" ;;
+	coverage)	echo "$c/base.config $c/lsl-on.config $c/coverage.config" ;;
 	*)		die "unknown variant '$1' (one of: $VARIANTS)" ;;
 	esac
 }

@@ -112,6 +112,8 @@ golden "--hist=SITE" hist-eq.expected --hist=__page_cache_release run-on-2.0.txt
 golden "--pairs, 2.0 with (queued)" pairs.expected --pairs run-on-2.0.txt
 golden "--pairs, 1.1 with unknown holders and a module" pairs-1.1.expected --pairs zram-1.1.txt
 golden "--csv" csv.expected --csv zram-1.1.txt
+golden "default view, 2.1: 'many' apart, a '+' that is part of a name, many unnamed" \
+	patched-2.1.expected -n 0 patched-2.1.txt
 golden "default view, a whole make run snapshot (280 sites)" make-run-2.0.expected \
 	make-run-2.0.txt
 golden "--pairs of a whole make run snapshot" make-run-pairs.expected --pairs make-run-2.0.txt

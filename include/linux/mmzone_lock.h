@@ -16,6 +16,7 @@
 #ifndef _LINUX_MMZONE_LOCK_H
 #define _LINUX_MMZONE_LOCK_H
 
+#include <linux/cleanup.h>
 #include <linux/compiler.h>
 #include <linux/lock_stat_lite.h>
 #include <linux/lockdep.h>
@@ -86,5 +87,22 @@ static inline int zone_lock_stat_name(struct zone *zone, const char *name)
 {
 	return lock_stat_lite_name_lock(&zone->_lock, name);
 }
+
+/*
+ * Scoped forms, for what newer trees write as guard(spinlock_irqsave)(&zone->lock);
+ * scripts/coccinelle/api/zone_lock.cocci converts those to these.  The
+ * constructors are small enough for gcc to inline, which keeps the call
+ * site in the caller.
+ */
+DEFINE_LOCK_GUARD_1(zone_lock_irqsave, struct zone,
+		    zone_lock_irqsave(_T->lock, _T->flags),
+		    zone_unlock_irqrestore(_T->lock, _T->flags),
+		    unsigned long flags)
+DEFINE_LOCK_GUARD_1_COND(zone_lock_irqsave, _try,
+			 zone_trylock_irqsave(_T->lock, _T->flags))
+
+DEFINE_LOCK_GUARD_1(zone_lock_irq, struct zone,
+		    zone_lock_irq(_T->lock),
+		    zone_unlock_irq(_T->lock))
 
 #endif /* _LINUX_MMZONE_LOCK_H */

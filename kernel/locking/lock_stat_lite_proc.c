@@ -27,7 +27,7 @@
 
 #include "lock_stat_lite_internals.h"
 
-#define LSL_VERSION		"2.0"
+#define LSL_VERSION		"2.1"
 #define LSL_TOP_PAIRS		32
 
 /* A name given to a lock; freed after a grace period. */
@@ -303,8 +303,11 @@ static void lsl_show_row(struct seq_file *m, struct lsl_row *r)
 		   st->chold_total, st->chold_max, st->blocked, st->holds_sampled,
 		   st->holds_sampled ? div64_u64(st->hold_total, st->holds_sampled) : 0,
 		   st->hold_max, (void *)r->ip);
+	/* Apart from the name, which may end in anything. */
+	if (r->many_locks)
+		seq_puts(m, "  many");
 	if (r->name[0])
-		seq_printf(m, "  lock=%s%s", r->name, r->many_locks ? "+" : "");
+		seq_printf(m, "  lock=%s", r->name);
 	else if (r->lock && !r->many_locks && lsl_is_static(r->lock))
 		seq_printf(m, "  lock=%pS", (void *)r->lock);
 	for (b = 0; b < LSL_HIST; b++) {

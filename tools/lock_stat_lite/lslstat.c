@@ -85,19 +85,26 @@ static bool is_time(int c)
 }
 
 /*
- * The versions we read.  They differ only in the header line about waits
- * and in 2.0's "(queued)" holder; the columns are found by name anyway,
- * so that a reordering would not be misread.
+ * The versions we read.  They differ only in the header line about waits,
+ * in 2.0's "(queued)" holder and in how a site that took several locks is
+ * marked: a "+" glued to the lock's name up to 2.0, a "  many" of its own
+ * from 2.1, where a "+" at the end of a name is part of the name.  The
+ * columns are found by name anyway, so that a reordering would not be
+ * misread.
  */
 static const struct version {
 	const char *name;
 	const char *waits_fmt;
 	bool queued;
+	bool many_token;
 } versions[] = {
-	{ "1.1", "untracked holds: %u, waits with unknown holder: %u", false },
+	{ "1.1", "untracked holds: %u, waits with unknown holder: %u", false, false },
 	{ "2.0",
 	  "untracked holds: %u; waits: %u, with unknown holder: %u, queued behind waiters: %u",
-	  true },
+	  true, false },
+	{ "2.1",
+	  "untracked holds: %u; waits: %u, with unknown holder: %u, queued behind waiters: %u",
+	  true, true },
 };
 
 struct site {
@@ -678,6 +685,11 @@ static void parse_row(struct reader *r, struct snap *sn, struct header *h, char 
 	st->text = xstrndup(site, n);
 	if (!parse_site(st->text, &st->func, &st->off, &st->size, &st->mod))
 		bad(r, "malformed site '%s'", st->text);
+	if (sn->ver->many_token && rest && !strncmp(rest, "  many", 6) &&
+	    (!rest[6] || !strncmp(rest + 6, "  ", 2))) {
+		st->many = true;
+		rest = rest[6] ? rest + 6 : NULL;
+	}
 	if (rest && !strncmp(rest, "  lock=", 7)) {
 		char *name = rest + 7, *hist = strstr(name, "  hist=");
 		char *h2;
@@ -688,7 +700,7 @@ static void parse_row(struct reader *r, struct snap *sn, struct header *h, char 
 		n = hist ? (size_t)(hist - name) : strlen(name);
 		if (!n)
 			bad(r, "empty lock name");
-		if (n > 1 && name[n - 1] == '+') {
+		if (!sn->ver->many_token && n > 1 && name[n - 1] == '+') {
 			st->many = true;
 			n--;
 		}
@@ -817,7 +829,7 @@ static struct snap *snap_read(const char *file)
 		if (!strcmp(v, versions[i].name))
 			sn->ver = &versions[i];
 	if (!sn->ver)
-		bad(&r, "unsupported version '%s' (lslstat reads 1.1 and 2.0)", v);
+		bad(&r, "unsupported version '%s' (lslstat reads 1.1, 2.0 and 2.1)", v);
 
 	scan_line(&r, "'enabled: N'", "enabled: %u", &sn->enabled);
 	if (sn->enabled > 1)
@@ -1950,7 +1962,7 @@ static const char usage_text[] =
 "\n"
 "DESCRIPTION\n"
 "       Reads /proc/lock_stat_lite, or FILE, a saved copy of it (format\n"
-"       version 1.1 or 2.0), and shows the call sites of kernel lock\n"
+"       version 1.1, 2.0 or 2.1), and shows the call sites of kernel lock\n"
 "       functions that waited longest, with times scaled to ns, us, ms or s.\n"
 "       Anything else, or a file that is cut short or damaged, is refused.\n"
 "\n"
@@ -2018,7 +2030,8 @@ static const char usage_text[] =
 "       blocked      time others spent waiting while a hold taken here held it\n"
 "       hold-avg     average hold, of sampled acquisitions\n"
 "       lock         the lock's name, or its symbol for a static lock\n"
-"       many         'yes': the site took other locks too (the kernel's '+');\n"
+"       many         'yes': the site took other locks too (the kernel's\n"
+"                    'many', or a '+' after the name before 2.1);\n"
 "                    the name is that of the first\n"
 "       site         the call site, function+offset/size [module]\n"
 "\n"

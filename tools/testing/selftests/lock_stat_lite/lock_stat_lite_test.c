@@ -465,6 +465,8 @@ TEST_F(lsl, contended_release_event_alone)
 #define PROT_PAGES	16
 #define MPROTECT_SITE	"do_mprotect_pkey"
 #define READ_SITES	"lock_mm_and_find_vma do_madvise"
+#define VMA_WRITE_SITE	"mprotect_fixup"
+#define VMA_HELPERS	"vma_start_write __vma_start_write"
 
 static long page_size;
 
@@ -553,6 +555,20 @@ TEST_F(lsl, mmap_lock_contention)
 	}
 	/* ...and who blocked whom links the two. */
 	EXPECT_TRUE(line_has(s, " " MPROTECT_SITE "+0x", "<-", "rsem")) {
+		fputs(s, stderr);
+	}
+	/*
+	 * The per-VMA lock's writer: the VMA that mprotect() changes is
+	 * write-locked at mprotect_fixup(), and recorded there, not in the
+	 * helper that takes the lock for every caller.
+	 */
+	TH_LOG("wsem acquisitions at %s: %ld, at %s: %ld", VMA_WRITE_SITE,
+	       column_at(s, "wsem", 6, VMA_WRITE_SITE), VMA_HELPERS,
+	       column_at(s, "wsem", 6, VMA_HELPERS));
+	EXPECT_GT(column_at(s, "wsem", 6, VMA_WRITE_SITE), 0) {
+		fputs(s, stderr);
+	}
+	EXPECT_EQ(0, column_at(s, "wsem", 6, VMA_HELPERS)) {
 		fputs(s, stderr);
 	}
 	free(s);
