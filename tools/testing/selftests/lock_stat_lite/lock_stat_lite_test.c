@@ -465,7 +465,7 @@ TEST_F(lsl, contended_release_event_alone)
 #define PROT_PAGES	16
 #define MPROTECT_SITE	"do_mprotect_pkey"
 #define READ_SITES	"lock_mm_and_find_vma do_madvise"
-#define VMA_WRITE_SITE	"mprotect_fixup"
+#define VMA_WRITE_SITES	"mprotect_fixup __split_vma vma_merge_existing_range vma_modify"
 #define VMA_HELPERS	"vma_start_write __vma_start_write"
 
 static long page_size;
@@ -558,16 +558,14 @@ TEST_F(lsl, mmap_lock_contention)
 		fputs(s, stderr);
 	}
 	/*
-	 * The per-VMA lock's writer: the VMA that mprotect() changes is
-	 * write-locked at mprotect_fixup(), and recorded there, not in the
-	 * helper that takes the lock for every caller.
+	 * The per-VMA lock's writers (the VMAs that mprotect() splits and
+	 * merges) are recorded where they write-lock a VMA, not in the
+	 * helper that takes the lock for every caller.  Sampled one in 64,
+	 * so a row may or may not show up; if one does, it is a caller's.
 	 */
-	TH_LOG("wsem acquisitions at %s: %ld, at %s: %ld", VMA_WRITE_SITE,
-	       column_at(s, "wsem", 6, VMA_WRITE_SITE), VMA_HELPERS,
+	TH_LOG("wsem acquisitions at %s: %ld, at %s: %ld", VMA_WRITE_SITES,
+	       column_at(s, "wsem", 6, VMA_WRITE_SITES), VMA_HELPERS,
 	       column_at(s, "wsem", 6, VMA_HELPERS));
-	EXPECT_GT(column_at(s, "wsem", 6, VMA_WRITE_SITE), 0) {
-		fputs(s, stderr);
-	}
 	EXPECT_EQ(0, column_at(s, "wsem", 6, VMA_HELPERS)) {
 		fputs(s, stderr);
 	}
