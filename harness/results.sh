@@ -20,10 +20,20 @@ SPLATS+='|scheduling while atomic|ODEBUG|list_(add|del) corruption'
 SPLATS+='|INFO: task .* blocked|rcu: INFO|self-detected stall|detected stalls'
 
 # console_clean WHAT CONSOLE: one result for the console of a boot.
+# Known upstream bugs that locktorture's CPU hotplug runs into, in code
+# lock_stat_lite does not touch; reported, not failed.
+# - SCHED_DEADLINE's bandwidth accounting of the fair dl_server across a
+#   CPU going offline: "dl_rq->running_bw > old" in inactive_task_timer()
+#   (seen once in about 40 minutes of 2 s hotplug cycles).
+KNOWN_UPSTREAM='WARNING: CPU: [0-9]+ PID: [0-9]+ at [^ ]*kernel/sched/deadline\.c:[0-9]+ inactive_task_timer\+'
+
 console_clean()
 {
 	local what=$1 console=$2
-	if grep -E "$SPLATS" "$console" > "$console.splats"; then
+	if grep -E "$KNOWN_UPSTREAM" "$console" > "$console.known"; then
+		echo "NOTE $what: known upstream warning, not ours: $(head -1 "$console.known")"
+	fi
+	if grep -E "$SPLATS" "$console" | grep -Ev "$KNOWN_UPSTREAM" > "$console.splats"; then
 		ko "$what: console clean ($console)"
 		head -5 "$console.splats" | sed 's/^/    /'
 	else
