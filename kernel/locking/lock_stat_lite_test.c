@@ -835,6 +835,14 @@ static void pair_hold(struct pair_run *p)
 	complete(&p->go);
 	while (!spin_waiter_shows(&pair_lock) && local_clock() < end)
 		cpu_relax();
+	/*
+	 * Under virt_spin_lock() the waiter marks the holder's entry before
+	 * it reads the clock and tries the lock once more: released at once,
+	 * the lock would be free for that try and the wait not a wait.  Hold
+	 * on for more than a tick, so that the waiter's vCPU gets its turn.
+	 */
+	if (lock_stat_lite_test_spin_tas())
+		mdelay(10);
 }
 
 #define DEFINE_PAIR_SITES(n)						\
