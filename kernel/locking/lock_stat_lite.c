@@ -375,6 +375,12 @@ static bool lsl_spin_tas(void)
  * Mark @lock's entry among another context's @n held locks, newest first.
  * Returns false if there is none, or if its owner popped it meanwhile.
  */
+/* The entries a stack's @top covers, bounded by its size for a racy read. */
+static __always_inline unsigned int lsl_depth(unsigned long top)
+{
+	return min_t(unsigned int, top / LSL_ENTRY, LSL_DEPTH);
+}
+
 static bool lsl_mark(struct lock_stat_lite_held *held, int n, void *lock)
 {
 	while (--n >= 0) {
@@ -394,8 +400,7 @@ static void lsl_mark_holder(void *lock)
 
 	for_each_online_cpu(cpu) {
 		struct lsl_stack *st = per_cpu_ptr(&lsl_stack, cpu);
-		unsigned int depth = min_t(unsigned int, READ_ONCE(st->top) / LSL_ENTRY,
-					   LSL_DEPTH);
+		unsigned int depth = lsl_depth(READ_ONCE(st->top));
 
 		/* held[0] is the sentinel. */
 		if (lsl_mark(st->held + 1, depth, lock))
@@ -701,7 +706,7 @@ static notrace bool lsl_pop_slow(void *lock, enum lock_stat_lite_kind kind,
 				 struct lock_stat_lite_release *r)
 {
 	struct lsl_stack *st = this_cpu_ptr(&lsl_stack);
-	unsigned int d, depth = min_t(unsigned int, st->top / LSL_ENTRY, LSL_DEPTH);
+	unsigned int d, depth = lsl_depth(st->top);
 	unsigned long tag = 0, flags;
 
 	r->site = 0;
@@ -1411,8 +1416,7 @@ VISIBLE_IF_KUNIT bool lock_stat_lite_test_marked(void *lock)
 
 	for_each_online_cpu(cpu) {
 		struct lsl_stack *st = per_cpu_ptr(&lsl_stack, cpu);
-		unsigned int depth = min_t(unsigned int, READ_ONCE(st->top) / LSL_ENTRY,
-					   LSL_DEPTH);
+		unsigned int depth = lsl_depth(READ_ONCE(st->top));
 
 		for (n = 1; n <= depth; n++)
 			if ((READ_ONCE(st->held[n].tag) & ~LSL_TAG_SLOW) ==
