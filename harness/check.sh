@@ -125,9 +125,11 @@ kunit()
 	# the others stand still: a 20 ms hold then shows a 60-100 ms wait
 	# (about half the paravirt boots; none of 11 with this switch).
 	# A table of 256 sites, so that the table-full cases overflow it with
-	# a few hundred real call sites.
+	# a few hundred real call sites.  pcp_owner_min_cpus=1: the pageblock
+	# owner suite needs ownership, which 4 CPUs do not engage by default.
 	GUEST_PV=$pv boot_guest "$v" kunit 900 "kunit-$name" \
-		"kunit.enable=1 loglevel=7 initramfs_async=0 lock_stat_lite_sites=256" || rc=$?
+		"kunit.enable=1 loglevel=7 initramfs_async=0 lock_stat_lite_sites=256 pcp_owner_min_cpus=1" ||
+		rc=$?
 	/usr/bin/python3 "$SRC/tools/testing/kunit/kunit.py" parse "$console" > "$log" 2>&1 ||
 		prc=$?
 	grep -E '^\[[0-9:]+\] +\[(PASSED|FAILED|SKIPPED|CRASHED)\]' "$log" | sed 's/^\[[0-9:]*\] *//' |
@@ -158,6 +160,8 @@ kunit()
 	done < "$LOGS/kunit-$name.results"
 	# Every case of the suite reported, none lost to a crash or a filter.
 	want_n=$(grep -c '^[[:space:]]*KUNIT_CASE' "$REPO/kernel/locking/lock_stat_lite_test.c")
+	! grep -q '^CONFIG_PCP_PAGEBLOCK_OWNER_KUNIT_TEST=y' "$(out_dir "$v")/.config" ||
+		want_n=$((want_n + $(grep -c '^[[:space:]]*KUNIT_CASE' "$REPO/mm/pcp_owner_test.c")))
 	n=$(wc -l < "$LOGS/kunit-$name.results")
 	[ "$n" = "$want_n" ] || ko "kunit-$name: $n results, the suite has $want_n cases"
 	console_clean "kunit-$name" "$console"
@@ -206,21 +210,22 @@ vma_test()
 	return $rc
 }
 
-# guest_check VARIANT [PV]: the guest side of make check (harness/guest/check)
-# booted on VARIANT, with paravirt spinlocks if PV is 1.  Each group must report as many results as it has
+# guest_check VARIANT [PV [ARGS]]: the guest side of make check
+# (harness/guest/check) booted on VARIANT, with paravirt spinlocks if PV
+# is 1, and ARGS on the kernel command line.  Each group must report as many results as it has
 # tests: the kselftest's plan and results match its TEST_F()s, and the
 # guest's own lines are the locktorture runs, the bench module, lslstat -i,
 # lockdep's state where the kernel has lockdep, and one per mm selftest
 # binary.
 guest_check()
 {
-	local v=$1 pv=${2:-0} t=$1 hv=no rc=0 line n=0 k=0 plan want_k want_own result
+	local v=$1 pv=${2:-0} args=${3:-} t=$1 hv=no rc=0 line n=0 k=0 plan want_k want_own result
 	if [ "$pv" != 0 ]; then
 		t=$v-paravirt
 		hv=yes
 	fi
 	result=$LOGS/check-$t.result
-	GUEST_PV=$pv boot_guest "$v" check 900 "check-$t" || rc=$?
+	GUEST_PV=$pv boot_guest "$v" check 900 "check-$t" "$args" || rc=$?
 	if [ $rc = 124 ]; then
 		ko "guest check ($t): guest hung (console: $LOGS/check-$t.console)"
 		return
@@ -250,6 +255,8 @@ guest_check()
 	# The kselftest runner's own line, then ours.
 	want_own=$((1 + 4 + $(find "$GUEST/$v/root/mm-selftests" -maxdepth 1 -type f | wc -l)))
 	! grep -q '^CONFIG_LOCKDEP=y' "$(out_dir "$v")/.config" || want_own=$((want_own + 1))
+	! grep -q '^CONFIG_PCP_PAGEBLOCK_OWNER=y' "$(out_dir "$v")/.config" ||
+		want_own=$((want_own + 2))
 	[ $n = $want_own ] || ko "guest $t: $n results, $want_own expected (log: $result)"
 	console_clean "guest check ($t)" "$LOGS/check-$t.console"
 	[ $rc = 0 ] || ko "guest check ($t): scenario exited with $rc"
@@ -297,8 +304,10 @@ step "mm selftests subset build (static)" mm_selftests_build on
 if build_initramfs on > "$LOGS/initramfs-on.log" 2>&1; then
 	kunit native 0
 	kunit paravirt 1
-	guest_check on
-	guest_check on 1
+	# Pageblock ownership engaged in the 4-CPU guest on the native boot,
+	# and switched off on the paravirt one.
+	guest_check on 0 pcp_owner_min_cpus=1
+	guest_check on 1 pcp_owner=off
 	bad_boot
 	soak soak-60s on 0 60
 else
@@ -306,7 +315,7 @@ else
 fi
 if build_initramfs debug on > "$LOGS/initramfs-debug.log" 2>&1; then
 	kunit debug 0 debug
-	guest_check debug
+	guest_check debug 0 pcp_owner_min_cpus=1
 else
 	ko "initramfs of the debug guest (log: $LOGS/initramfs-debug.log)"
 fi

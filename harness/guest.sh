@@ -47,7 +47,7 @@ build_initramfs()
 	copy_with_libs "$(perf_binary)" "$root"
 	make -s -C "$REPO/tools/lock_stat_lite" OUTPUT="$B/lslstat-static/" LDFLAGS=-static \
 		> /dev/null || return
-	cp "$B/lslstat-static/lslstat" "$root/bin/lslstat"
+	cp "$B/lslstat-static/lslstat" "$B/lslstat-static/pcpload" "$root/bin/"
 	[ -e "$root/usr/bin/perf" ] || ln -s "$(basename "$(perf_binary)")" "$root/usr/bin/perf"
 	echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
 	echo "root:x:0:" > "$root/etc/group"

@@ -5,7 +5,9 @@
 # run a contended workload, save /proc/lock_stat_lite under build/run/
 # and show it with lslstat (tools/lock_stat_lite).
 # SCENARIO=zone-lock, vma-lock or zram runs one mm consumer's scenario
-# instead (harness/guest/<name>) and prints that lock's rows.  GUEST_PV=1
+# instead (harness/guest/<name>) and prints that lock's rows; the pcp-*
+# scenarios compare the pageblock owner allocator with the allocator
+# without it (harness/pcp-compare.sh).  GUEST_PV=1
 # boots with the hypervisor CPUID bit shown: paravirt spinlocks.
 . "$(dirname "$0")/lib.sh"
 . "$REPO/harness/guest.sh"
@@ -16,7 +18,8 @@ v=${VARIANT:-on}
 s=${SCENARIO:-run}
 case $s in
 run|zone-lock|vma-lock|zram|trace-release) ;;
-*) die "unknown SCENARIO '$s' (one of: run zone-lock vma-lock zram trace-release)" ;;
+pcp-exits|pcp-remote|pcp-bench) exec "$REPO/harness/pcp-compare.sh" "$s" ;;
+*) die "unknown SCENARIO '$s' (one of: run zone-lock vma-lock zram trace-release pcp-exits pcp-remote pcp-bench)" ;;
 esac
 kselftest_build "$v" > "$LOGS/kselftest-build-$v.log" 2>&1 ||
 	die "kselftest build failed (log: $LOGS/kselftest-build-$v.log)"
