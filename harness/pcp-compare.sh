@@ -92,6 +92,8 @@ done > "$out/summary.txt"
 	END {
 		for (i = 1; i <= k; i++) {
 			key = order[i]; a = median("off", key); b = median("on", key)
+			if (a == 0 && b == 0)
+				continue
 			printf "%-22s %16.1f %16.1f %8s\n", key, a, b, a ? sprintf("%+.1f%%", (b - a) * 100 / a) : "-"
 		}
 	}' "$out/summary.txt"

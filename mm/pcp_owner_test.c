@@ -227,6 +227,7 @@ static struct kunit_suite pcp_owner_suite = {
 	.name = "pcp_owner",
 	.test_cases = pcp_owner_cases,
 };
+
 kunit_test_suite(pcp_owner_suite);
 
 MODULE_DESCRIPTION("KUnit tests of per-CPU pageblock ownership");
