@@ -171,7 +171,7 @@ static void *faulter(void *arg)
 	}
 }
 
-static int remote(int regions, long mb, int faulters)
+static int remote_load(int regions, long mb, int faulters)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	pthread_t tid[64];
@@ -223,7 +223,7 @@ static int run(char **argv)
 	return !WIFEXITED(status) || WEXITSTATUS(status);
 }
 
-static int usage(void)
+static int show_usage(void)
 {
 	fprintf(stderr,
 		"usage: pcpload exits ROUNDS PROCS MB THREADS\n"
@@ -239,16 +239,16 @@ int main(int argc, char **argv)
 
 	page_size = sysconf(_SC_PAGESIZE);
 	if (argc < 3)
-		return usage();
+		return show_usage();
 	t0 = now_ns();
 	if (!strcmp(argv[1], "exits") && argc == 6)
 		rc = exits(atoi(argv[2]), atoi(argv[3]), atol(argv[4]), atoi(argv[5]));
 	else if (!strcmp(argv[1], "remote") && argc == 5)
-		rc = remote(atoi(argv[2]), atol(argv[3]), atoi(argv[4]));
+		rc = remote_load(atoi(argv[2]), atol(argv[3]), atoi(argv[4]));
 	else if (!strcmp(argv[1], "time"))
 		rc = run(argv + 2);
 	else
-		return usage();
+		return show_usage();
 	printf("pcpload: elapsed_ns=%llu%s\n", now_ns() - t0, rc ? " FAILED" : "");
 	return rc;
 }
