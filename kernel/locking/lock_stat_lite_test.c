@@ -1647,12 +1647,15 @@ static int path_waiter_fn(void *arg)
 
 static void test_spinlock_path(struct kunit *test)
 {
-	DEFINE_SPINLOCK(lock);
+	/* On the stack: lockdep needs the static key of spin_lock_init(). */
+	spinlock_t lock;
 	struct path_probe p = { .lock = &lock };
 	struct task_struct *k;
 	bool queued = false;
 	int cpu;
 	u64 end;
+
+	spin_lock_init(&lock);
 
 	migrate_disable();
 	cpu = cpumask_any_but(cpu_online_mask, smp_processor_id());
@@ -1773,12 +1776,17 @@ static int fixed_holder_fn(void *arg)
 
 static void test_fixed_hold(struct kunit *test)
 {
-	/* A lock of its own, so that no other test's holds mix in. */
-	DEFINE_SPINLOCK(lock);
+	/*
+	 * A lock of its own, so that no other test's holds mix in; on the
+	 * stack, so lockdep needs the static key of spin_lock_init().
+	 */
+	spinlock_t lock;
 	struct fixed f = { .lock = &lock };
 	struct lock_stat_lite_stats h, w;
 	struct task_struct *kh, *kw;
 	int cpu0, cpu1;
+
+	spin_lock_init(&lock);
 
 	cpu0 = cpumask_first(cpu_online_mask);
 	cpu1 = cpumask_next(cpu0, cpu_online_mask);
