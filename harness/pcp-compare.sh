@@ -44,7 +44,7 @@ for r in $(seq "$runs"); do
 		name=$s-$m-$r
 		say "$s: run $r of $runs, pcp_owner $m"
 		boot_guest on "$s" "${RUN_TIMEOUT:-900}" "$name" \
-			"lock_stat_lite_sample=1 ${mode_args[$m]} ${PCP_ARGS:-}" ||
+			"lock_stat_lite=1 lock_stat_lite_sample=1 ${mode_args[$m]} ${PCP_ARGS:-}" ||
 			die "$s guest failed, pcp_owner $m (log: $LOGS/$name.result, console: $LOGS/$name.console)"
 		cp "$LOGS/$name.result" "$out/$name.result"
 		sed -n '/^== raw \/proc\/lock_stat_lite begin$/,/^== raw \/proc\/lock_stat_lite end$/p' \
