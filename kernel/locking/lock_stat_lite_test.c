@@ -1684,7 +1684,7 @@ static void test_spinlock_path(struct kunit *test)
 
 #define FIXED_BEFORE_NS	(2 * NSEC_PER_MSEC)
 #define HANDOVER_NS	(IS_ENABLED(CONFIG_PROVE_LOCKING) || IS_ENABLED(CONFIG_KASAN) ? \
-			 2 * NSEC_PER_MSEC : 500 * NSEC_PER_USEC)
+			 2 * NSEC_PER_MSEC : NSEC_PER_MSEC)
 #define FIXED_AFTER_NS	(4 * NSEC_PER_MSEC)
 
 /*
@@ -1821,8 +1821,9 @@ static void test_fixed_hold(struct kunit *test)
 	KUNIT_EXPECT_GE(test, h.chold_total, f.chold_lo * 9 / 10);
 	KUNIT_EXPECT_LE(test, h.chold_total, f.chold_hi * 11 / 10);
 	/*
-	 * The wait is that, plus the hand-over: 500 us a round at most, 2 ms
-	 * with lockdep and KASAN in the holder's way to sleep.
+	 * The wait is that, plus the hand-over: about 200 us a round, 1 ms at
+	 * most (a test-and-set waiter under TCG once took 517 us), 2 ms with
+	 * lockdep and KASAN in the holder's way to sleep.
 	 */
 	KUNIT_EXPECT_GE(test, w.wait_total, h.chold_total);
 	KUNIT_EXPECT_LE(test, w.wait_total, h.chold_total + ROUNDS * HANDOVER_NS);
