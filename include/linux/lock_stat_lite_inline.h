@@ -92,16 +92,28 @@ DECLARE_STATIC_KEY_FALSE(lock_stat_lite_release_key);
  * function's type.
  */
 #define lsl_inline_lock(name, lock, ...)				\
-	(lock_stat_lite_hooked() ?					\
-	 lsl_raw_##name(lock, ##__VA_ARGS__, 0) :			\
-	 __raw_##name(lock, ##__VA_ARGS__))
+({									\
+	typeof(lock) __lsl_lock = (lock);				\
+									\
+	lock_stat_lite_hooked() ?					\
+		lsl_raw_##name(__lsl_lock, ##__VA_ARGS__, 0) :		\
+		__raw_##name(__lsl_lock, ##__VA_ARGS__);		\
+})
 #define lsl_inline_unlock(name, lock, ...)				\
-	(lock_stat_lite_release_hooked() ?				\
-	 lsl_raw_##name(lock, ##__VA_ARGS__) :				\
-	 __raw_##name(lock, ##__VA_ARGS__))
+({									\
+	typeof(lock) __lsl_lock = (lock);				\
+									\
+	lock_stat_lite_release_hooked() ?				\
+		lsl_raw_##name(__lsl_lock, ##__VA_ARGS__) :		\
+		__raw_##name(__lsl_lock, ##__VA_ARGS__);		\
+})
 #define lsl_inline_unlock_bh(name, lock)				\
-	(lock_stat_lite_release_hooked() ?				\
-	 lsl_raw_##name(lock, 0) : __raw_##name(lock))
+({									\
+	typeof(lock) __lsl_lock = (lock);				\
+									\
+	lock_stat_lite_release_hooked() ?				\
+		lsl_raw_##name(__lsl_lock, 0) : __raw_##name(__lsl_lock); \
+})
 
 #else /* !CONFIG_LOCK_STAT_LITE */
 
@@ -168,7 +180,8 @@ DECLARE_STATIC_KEY_FALSE(lock_stat_lite_release_key);
 
 #ifdef CONFIG_INLINE_SPIN_UNLOCK_IRQRESTORE
 #undef _raw_spin_unlock_irqrestore
-#define _raw_spin_unlock_irqrestore(lock, flags) lsl_inline_unlock(spin_unlock_irqrestore, lock, flags)
+#define _raw_spin_unlock_irqrestore(lock, flags) \
+	lsl_inline_unlock(spin_unlock_irqrestore, lock, flags)
 #endif
 
 #ifdef CONFIG_INLINE_READ_LOCK
@@ -213,7 +226,8 @@ DECLARE_STATIC_KEY_FALSE(lock_stat_lite_release_key);
 
 #ifdef CONFIG_INLINE_READ_UNLOCK_IRQRESTORE
 #undef _raw_read_unlock_irqrestore
-#define _raw_read_unlock_irqrestore(lock, flags) lsl_inline_unlock(read_unlock_irqrestore, lock, flags)
+#define _raw_read_unlock_irqrestore(lock, flags) \
+	lsl_inline_unlock(read_unlock_irqrestore, lock, flags)
 #endif
 
 #ifdef CONFIG_INLINE_WRITE_LOCK
@@ -258,7 +272,8 @@ DECLARE_STATIC_KEY_FALSE(lock_stat_lite_release_key);
 
 #ifdef CONFIG_INLINE_WRITE_UNLOCK_IRQRESTORE
 #undef _raw_write_unlock_irqrestore
-#define _raw_write_unlock_irqrestore(lock, flags) lsl_inline_unlock(write_unlock_irqrestore, lock, flags)
+#define _raw_write_unlock_irqrestore(lock, flags) \
+	lsl_inline_unlock(write_unlock_irqrestore, lock, flags)
 #endif
 
 #endif /* _LINUX_LOCK_STAT_LITE_INLINE_H */

@@ -172,19 +172,14 @@ struct lsl_ring {
 };
 
 /*
- * Where the architecture inlines lock calls (CONFIG_LOCK_STAT_LITE_INLINE),
- * every module tests the keys and calls the twins itself.
+ * Exported, with the twins, for the architectures that inline lock calls
+ * (CONFIG_LOCK_STAT_LITE_INLINE): there every module tests the keys and
+ * calls the twins itself, and spin_lock() is not GPL-only.
  */
-#ifdef CONFIG_LOCK_STAT_LITE_INLINE
-#define LSL_EXPORT_INLINE(sym)	EXPORT_SYMBOL(sym)
-#else
-#define LSL_EXPORT_INLINE(sym)
-#endif
-
 DEFINE_STATIC_KEY_FALSE(lock_stat_lite_key);
-LSL_EXPORT_INLINE(lock_stat_lite_key);
+EXPORT_SYMBOL(lock_stat_lite_key);
 DEFINE_STATIC_KEY_FALSE(lock_stat_lite_release_key);
-LSL_EXPORT_INLINE(lock_stat_lite_release_key);
+EXPORT_SYMBOL(lock_stat_lite_release_key);
 
 static DEFINE_PER_CPU_ALIGNED(struct lsl_stack, lsl_stack);
 static DEFINE_PER_CPU(struct lsl_ring, lsl_ring);
@@ -924,7 +919,7 @@ notrace void __lockfunc lsl_raw_spin_lock(raw_spinlock_t *lock, unsigned long ip
 {
 	lsl_lock_twin(lock, LSL_SPIN, LSL_PLAIN, lsl_site(ip));
 }
-LSL_EXPORT_INLINE(lsl_raw_spin_lock);
+EXPORT_SYMBOL(lsl_raw_spin_lock);
 
 notrace unsigned long __lockfunc lsl_raw_spin_lock_irqsave(raw_spinlock_t *lock,
 							   unsigned long ip)
@@ -932,21 +927,21 @@ notrace unsigned long __lockfunc lsl_raw_spin_lock_irqsave(raw_spinlock_t *lock,
 {
 	return lsl_lock_twin(lock, LSL_SPIN, LSL_IRQSAVE, lsl_site(ip));
 }
-LSL_EXPORT_INLINE(lsl_raw_spin_lock_irqsave);
+EXPORT_SYMBOL(lsl_raw_spin_lock_irqsave);
 
 notrace void __lockfunc lsl_raw_spin_lock_irq(raw_spinlock_t *lock, unsigned long ip)
 	__acquires(lock)
 {
 	lsl_lock_twin(lock, LSL_SPIN, LSL_IRQ, lsl_site(ip));
 }
-LSL_EXPORT_INLINE(lsl_raw_spin_lock_irq);
+EXPORT_SYMBOL(lsl_raw_spin_lock_irq);
 
 notrace void __lockfunc lsl_raw_spin_lock_bh(raw_spinlock_t *lock, unsigned long ip)
 	__acquires(lock)
 {
 	lsl_lock_twin(lock, LSL_SPIN, LSL_BH, lsl_site(ip));
 }
-LSL_EXPORT_INLINE(lsl_raw_spin_lock_bh);
+EXPORT_SYMBOL(lsl_raw_spin_lock_bh);
 
 #ifdef CONFIG_DEBUG_LOCK_ALLOC
 notrace void __lockfunc lsl_raw_spin_lock_nested(raw_spinlock_t *lock, int subclass,
@@ -977,14 +972,14 @@ notrace int __lockfunc lsl_raw_spin_trylock(raw_spinlock_t *lock, unsigned long 
 {
 	return lsl_trylock_twin(lock, LSL_SPIN, LSL_PLAIN, lsl_site(ip));
 }
-LSL_EXPORT_INLINE(lsl_raw_spin_trylock);
+EXPORT_SYMBOL(lsl_raw_spin_trylock);
 
 notrace void __lockfunc lsl_raw_spin_unlock(raw_spinlock_t *lock)
 	__releases(lock)
 {
 	lsl_unlock_twin(lock, LSL_SPIN, LSL_PLAIN, 0, 0);
 }
-LSL_EXPORT_INLINE(lsl_raw_spin_unlock);
+EXPORT_SYMBOL(lsl_raw_spin_unlock);
 
 notrace void __lockfunc lsl_raw_spin_unlock_irqrestore(raw_spinlock_t *lock,
 						       unsigned long flags)
@@ -992,28 +987,28 @@ notrace void __lockfunc lsl_raw_spin_unlock_irqrestore(raw_spinlock_t *lock,
 {
 	lsl_unlock_twin(lock, LSL_SPIN, LSL_IRQSAVE, flags, 0);
 }
-LSL_EXPORT_INLINE(lsl_raw_spin_unlock_irqrestore);
+EXPORT_SYMBOL(lsl_raw_spin_unlock_irqrestore);
 
 notrace void __lockfunc lsl_raw_spin_unlock_irq(raw_spinlock_t *lock)
 	__releases(lock)
 {
 	lsl_unlock_twin(lock, LSL_SPIN, LSL_IRQ, 0, 0);
 }
-LSL_EXPORT_INLINE(lsl_raw_spin_unlock_irq);
+EXPORT_SYMBOL(lsl_raw_spin_unlock_irq);
 
 notrace void __lockfunc lsl_raw_spin_unlock_bh(raw_spinlock_t *lock, unsigned long ip)
 	__releases(lock)
 {
 	lsl_unlock_twin(lock, LSL_SPIN, LSL_BH, 0, lsl_site(ip));
 }
-LSL_EXPORT_INLINE(lsl_raw_spin_unlock_bh);
+EXPORT_SYMBOL(lsl_raw_spin_unlock_bh);
 
 notrace void __lockfunc lsl_raw_read_lock(rwlock_t *lock, unsigned long ip)
 	__acquires(lock)
 {
 	lsl_lock_twin(lock, LSL_READ, LSL_PLAIN, lsl_site(ip));
 }
-LSL_EXPORT_INLINE(lsl_raw_read_lock);
+EXPORT_SYMBOL(lsl_raw_read_lock);
 
 notrace unsigned long __lockfunc lsl_raw_read_lock_irqsave(rwlock_t *lock,
 							   unsigned long ip)
@@ -1021,34 +1016,34 @@ notrace unsigned long __lockfunc lsl_raw_read_lock_irqsave(rwlock_t *lock,
 {
 	return lsl_lock_twin(lock, LSL_READ, LSL_IRQSAVE, lsl_site(ip));
 }
-LSL_EXPORT_INLINE(lsl_raw_read_lock_irqsave);
+EXPORT_SYMBOL(lsl_raw_read_lock_irqsave);
 
 notrace void __lockfunc lsl_raw_read_lock_irq(rwlock_t *lock, unsigned long ip)
 	__acquires(lock)
 {
 	lsl_lock_twin(lock, LSL_READ, LSL_IRQ, lsl_site(ip));
 }
-LSL_EXPORT_INLINE(lsl_raw_read_lock_irq);
+EXPORT_SYMBOL(lsl_raw_read_lock_irq);
 
 notrace void __lockfunc lsl_raw_read_lock_bh(rwlock_t *lock, unsigned long ip)
 	__acquires(lock)
 {
 	lsl_lock_twin(lock, LSL_READ, LSL_BH, lsl_site(ip));
 }
-LSL_EXPORT_INLINE(lsl_raw_read_lock_bh);
+EXPORT_SYMBOL(lsl_raw_read_lock_bh);
 
 notrace int __lockfunc lsl_raw_read_trylock(rwlock_t *lock, unsigned long ip)
 {
 	return lsl_trylock_twin(lock, LSL_READ, LSL_PLAIN, lsl_site(ip));
 }
-LSL_EXPORT_INLINE(lsl_raw_read_trylock);
+EXPORT_SYMBOL(lsl_raw_read_trylock);
 
 notrace void __lockfunc lsl_raw_read_unlock(rwlock_t *lock)
 	__releases(lock)
 {
 	lsl_unlock_twin(lock, LSL_READ, LSL_PLAIN, 0, 0);
 }
-LSL_EXPORT_INLINE(lsl_raw_read_unlock);
+EXPORT_SYMBOL(lsl_raw_read_unlock);
 
 notrace void __lockfunc lsl_raw_read_unlock_irqrestore(rwlock_t *lock,
 						       unsigned long flags)
@@ -1056,28 +1051,28 @@ notrace void __lockfunc lsl_raw_read_unlock_irqrestore(rwlock_t *lock,
 {
 	lsl_unlock_twin(lock, LSL_READ, LSL_IRQSAVE, flags, 0);
 }
-LSL_EXPORT_INLINE(lsl_raw_read_unlock_irqrestore);
+EXPORT_SYMBOL(lsl_raw_read_unlock_irqrestore);
 
 notrace void __lockfunc lsl_raw_read_unlock_irq(rwlock_t *lock)
 	__releases(lock)
 {
 	lsl_unlock_twin(lock, LSL_READ, LSL_IRQ, 0, 0);
 }
-LSL_EXPORT_INLINE(lsl_raw_read_unlock_irq);
+EXPORT_SYMBOL(lsl_raw_read_unlock_irq);
 
 notrace void __lockfunc lsl_raw_read_unlock_bh(rwlock_t *lock, unsigned long ip)
 	__releases(lock)
 {
 	lsl_unlock_twin(lock, LSL_READ, LSL_BH, 0, lsl_site(ip));
 }
-LSL_EXPORT_INLINE(lsl_raw_read_unlock_bh);
+EXPORT_SYMBOL(lsl_raw_read_unlock_bh);
 
 notrace void __lockfunc lsl_raw_write_lock(rwlock_t *lock, unsigned long ip)
 	__acquires(lock)
 {
 	lsl_lock_twin(lock, LSL_WRITE, LSL_PLAIN, lsl_site(ip));
 }
-LSL_EXPORT_INLINE(lsl_raw_write_lock);
+EXPORT_SYMBOL(lsl_raw_write_lock);
 
 notrace unsigned long __lockfunc lsl_raw_write_lock_irqsave(rwlock_t *lock,
 							    unsigned long ip)
@@ -1085,21 +1080,21 @@ notrace unsigned long __lockfunc lsl_raw_write_lock_irqsave(rwlock_t *lock,
 {
 	return lsl_lock_twin(lock, LSL_WRITE, LSL_IRQSAVE, lsl_site(ip));
 }
-LSL_EXPORT_INLINE(lsl_raw_write_lock_irqsave);
+EXPORT_SYMBOL(lsl_raw_write_lock_irqsave);
 
 notrace void __lockfunc lsl_raw_write_lock_irq(rwlock_t *lock, unsigned long ip)
 	__acquires(lock)
 {
 	lsl_lock_twin(lock, LSL_WRITE, LSL_IRQ, lsl_site(ip));
 }
-LSL_EXPORT_INLINE(lsl_raw_write_lock_irq);
+EXPORT_SYMBOL(lsl_raw_write_lock_irq);
 
 notrace void __lockfunc lsl_raw_write_lock_bh(rwlock_t *lock, unsigned long ip)
 	__acquires(lock)
 {
 	lsl_lock_twin(lock, LSL_WRITE, LSL_BH, lsl_site(ip));
 }
-LSL_EXPORT_INLINE(lsl_raw_write_lock_bh);
+EXPORT_SYMBOL(lsl_raw_write_lock_bh);
 
 notrace void __lockfunc lsl_raw_write_lock_nested(rwlock_t *lock, int subclass,
 						  unsigned long ip)
@@ -1112,14 +1107,14 @@ notrace int __lockfunc lsl_raw_write_trylock(rwlock_t *lock, unsigned long ip)
 {
 	return lsl_trylock_twin(lock, LSL_WRITE, LSL_PLAIN, lsl_site(ip));
 }
-LSL_EXPORT_INLINE(lsl_raw_write_trylock);
+EXPORT_SYMBOL(lsl_raw_write_trylock);
 
 notrace void __lockfunc lsl_raw_write_unlock(rwlock_t *lock)
 	__releases(lock)
 {
 	lsl_unlock_twin(lock, LSL_WRITE, LSL_PLAIN, 0, 0);
 }
-LSL_EXPORT_INLINE(lsl_raw_write_unlock);
+EXPORT_SYMBOL(lsl_raw_write_unlock);
 
 notrace void __lockfunc lsl_raw_write_unlock_irqrestore(rwlock_t *lock,
 							unsigned long flags)
@@ -1127,28 +1122,28 @@ notrace void __lockfunc lsl_raw_write_unlock_irqrestore(rwlock_t *lock,
 {
 	lsl_unlock_twin(lock, LSL_WRITE, LSL_IRQSAVE, flags, 0);
 }
-LSL_EXPORT_INLINE(lsl_raw_write_unlock_irqrestore);
+EXPORT_SYMBOL(lsl_raw_write_unlock_irqrestore);
 
 notrace void __lockfunc lsl_raw_write_unlock_irq(rwlock_t *lock)
 	__releases(lock)
 {
 	lsl_unlock_twin(lock, LSL_WRITE, LSL_IRQ, 0, 0);
 }
-LSL_EXPORT_INLINE(lsl_raw_write_unlock_irq);
+EXPORT_SYMBOL(lsl_raw_write_unlock_irq);
 
 notrace void __lockfunc lsl_raw_write_unlock_bh(rwlock_t *lock, unsigned long ip)
 	__releases(lock)
 {
 	lsl_unlock_twin(lock, LSL_WRITE, LSL_BH, 0, lsl_site(ip));
 }
-LSL_EXPORT_INLINE(lsl_raw_write_unlock_bh);
+EXPORT_SYMBOL(lsl_raw_write_unlock_bh);
 
 notrace int __lockfunc lsl_raw_spin_trylock_bh(raw_spinlock_t *lock,
 					       unsigned long ip)
 {
 	return lsl_trylock_twin(lock, LSL_SPIN, LSL_BH, lsl_site(ip));
 }
-LSL_EXPORT_INLINE(lsl_raw_spin_trylock_bh);
+EXPORT_SYMBOL(lsl_raw_spin_trylock_bh);
 
 /* ------------------------------------------------------ sleeping locks */
 
