@@ -4,7 +4,7 @@
 
 VARIANT ?= on
 
-.PHONY: run check soak bench prepare build refresh deps clean help
+.PHONY: run check check-arm64 check-full soak bench prepare build refresh deps clean help
 
 help:
 	@echo "make deps      install the Debian packages (root)"
@@ -12,6 +12,9 @@ help:
 	@echo "                SCENARIO=zone-lock|vma-lock|zram: one mm lock's scenario"
 	@echo "                GUEST_PV=1: paravirt spinlocks (virt_spin_lock)"
 	@echo "make check     every test: series, static checks, KUnit, kselftests"
+	@echo "make check-arm64  the KUnit suite on an arm64 guest whose lock functions"
+	@echo "                are inlined (PREEMPT_NONE), cross-built"
+	@echo "make check-full  make check, then make check-arm64"
 	@echo "make soak      locktorture while every control races the hooks,"
 	@echo "                SOAK_SECS (600) on the native, paravirt and debug kernels"
 	@echo "make bench     overhead of =n, on (switched off and on), LOCK_STAT"
@@ -27,6 +30,12 @@ run: deps
 
 check: deps
 	harness/check.sh
+
+check-arm64:
+	harness/deps.sh arm64
+	harness/check.sh arm64
+
+check-full: check check-arm64
 
 soak: deps
 	harness/soak.sh

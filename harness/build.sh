@@ -10,6 +10,7 @@
 v=${1:?variant}
 shift
 out=$(out_dir "$v")
+KARCH=$(variant_arch "$v")
 mkdir -p "$out"
 # Two makes in one output folder corrupt each other's dependency files.
 exec 9> "$out/.build.lock"

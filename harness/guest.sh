@@ -33,6 +33,10 @@ build_initramfs()
 	root=$GUEST/$v/root
 	rm -rf "$root"
 	mkdir -p "$root"/{bin,sbin,usr/bin,proc,sys,dev,tmp,etc,scenarios,modules}
+	if [ "$(variant_arch "$v")" = arm64 ]; then
+		build_initramfs_arm64 "$v" "$root"
+		return
+	fi
 	cp /bin/busybox "$root/bin/busybox"
 	# The kernel runs /init through its #! line before busybox has
 	# installed its applets.
@@ -58,6 +62,30 @@ build_initramfs()
 	if [ -d "$B/mm-selftests/$tv" ]; then
 		cp -a "$B/mm-selftests/$tv" "$root/mm-selftests"
 	fi
+	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$GUEST/$v/initramfs.cpio.gz"
+}
+
+# The arm64 guest's user space: Debian's arm64 busybox-static (fetched
+# once by harness/deps.sh into build/arm64-busybox), the scenarios, our
+# tools cross-built static, and the kernel's modules.
+build_initramfs_arm64()
+{
+	local v=$1 root=$2 out t
+	out=$(out_dir "$v")
+	[ -x "$B/arm64-busybox/bin/busybox" ] ||
+		die "no arm64 busybox in $B/arm64-busybox: run harness/deps.sh"
+	cp "$B/arm64-busybox/bin/busybox" "$root/bin/busybox"
+	ln -s busybox "$root/bin/sh"
+	cp "$REPO/harness/guest/init" "$root/init"
+	for t in "$REPO"/harness/guest/*; do
+		[ "$(basename "$t")" = init ] || install -m 755 "$t" "$root/scenarios/"
+	done
+	make -s -C "$REPO/tools/lock_stat_lite" CC=aarch64-linux-gnu-gcc \
+		OUTPUT="$B/lslstat-arm64/" LDFLAGS=-static > /dev/null || return
+	cp "$B/lslstat-arm64/lslstat" "$B/lslstat-arm64/pcpload" "$root/bin/"
+	echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
+	echo "root:x:0:" > "$root/etc/group"
+	find "$out" -name '*.ko' -exec cp {} "$root/modules/" \; 2>/dev/null || true
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$GUEST/$v/initramfs.cpio.gz"
 }
 
@@ -114,7 +142,8 @@ guest_tsc_arg()
 boot_guest()
 {
 	local v=$1 script=$2 timeout=$3 name=$4 extra=${5:-}
-	local kernel accel console result rc
+	local kernel accel console result rc arch
+	arch=$(variant_arch "$v")
 	kernel=$(out_dir "$v")/arch/x86/boot/bzImage
 	accel=${ACCEL:-$(pick_accel "$v")}
 	console=$LOGS/$name.console
@@ -145,19 +174,32 @@ boot_guest()
 		# and two boots of the same kernel agree to a fraction of 0.1%.
 		accel=tcg-icount
 		acc+=(-icount shift=0,sleep=off)
-		extra="tsc_early_khz=1000000 $extra"
+		[ "$arch" = arm64 ] || extra="tsc_early_khz=1000000 $extra"
 	elif [ "$accel" = kvm ]; then
 		acc=(-accel kvm -cpu "host$hv")
-	else
+	elif [ "$arch" = x86 ]; then
 		extra="$(guest_tsc_arg) $extra"
 	fi
+	local -a qemu=(qemu-system-x86_64 "${acc[@]}" -smp "$cpus,sockets=$cpus")
+	local -a res=(-serial "file:$result")
+	local tty=ttyS0
+	if [ "$arch" = arm64 ]; then
+		# The virt board has one UART: the results go to a virtio
+		# console (hvc0), which the guest's /init picks when it exists.
+		kernel=$(out_dir "$v")/arch/arm64/boot/Image
+		qemu=(qemu-system-aarch64 -M virt -cpu max -accel "tcg,thread=$tcg" -smp "$cpus")
+		[ "${GUEST_ICOUNT:-0}" = 0 ] || qemu+=(-icount shift=0,sleep=off)
+		res=(-device virtio-serial-device -chardev "file,id=res,path=$result"
+		     -device virtconsole,chardev=res)
+		tty=ttyAMA0
+		accel=tcg
+	fi
 	set +e
-	timeout -k 5 "$timeout" qemu-system-x86_64 "${acc[@]}" \
-		-smp "$cpus,sockets=$cpus" -m "${GUEST_MEM:-2G}" \
+	timeout -k 5 "$timeout" "${qemu[@]}" -m "${GUEST_MEM:-2G}" \
 		-kernel "$kernel" -initrd "$GUEST/$v/initramfs.cpio.gz" \
-		-append "console=ttyS0 panic=-1 oops=panic softlockup_panic=1 tsc=reliable loglevel=6 lsl.script=$script $extra" \
+		-append "console=$tty panic=-1 oops=panic softlockup_panic=1 tsc=reliable loglevel=6 lsl.script=$script $extra" \
 		-display none -monitor none -no-reboot \
-		-serial "file:$console" -serial "file:$result"
+		-serial "file:$console" "${res[@]}"
 	rc=$?
 	set -e
 	sed -i 's/\r$//' "$console" "$result"

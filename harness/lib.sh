@@ -9,7 +9,7 @@ SRC=$B/linux
 LOGS=$B/logs
 # Our own files live at their kernel paths under these top-level folders.
 OVERLAY_DIRS="Documentation include kernel lib mm scripts tools"
-VARIANTS="on off lockstat debug coverage"
+VARIANTS="on off lockstat debug coverage arm64-none"
 JOBS=${JOBS:-$(nproc)}
 
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
@@ -28,16 +28,26 @@ variant_fragments()
 {
 	local c=$REPO/configs
 	case $1 in
-	on)		echo "$c/base.config $c/lsl-on.config" ;;
-	off)		echo "$c/base.config $c/lsl-off.config" ;;
-	lockstat)	echo "$c/base.config $c/lockstat.config" ;;
-	debug)		echo "$c/base.config $c/debug.config" ;;
-	coverage)	echo "$c/base.config $c/lsl-on.config $c/coverage.config" ;;
+	on)		echo "$c/base.config $c/x86.config $c/lsl-on.config" ;;
+	off)		echo "$c/base.config $c/x86.config $c/lsl-off.config" ;;
+	lockstat)	echo "$c/base.config $c/x86.config $c/lockstat.config" ;;
+	debug)		echo "$c/base.config $c/x86.config $c/debug.config" ;;
+	coverage)	echo "$c/base.config $c/x86.config $c/lsl-on.config $c/coverage.config" ;;
+	arm64-none)	echo "$c/base.config $c/arm64.config $c/lsl-on.config $c/arm64-none.config" ;;
 	*)		die "unknown variant '$1' (one of: $VARIANTS)" ;;
 	esac
 }
 
 out_dir() { echo "$B/out/$1"; }
+
+# The kernel's ARCH for a variant.
+variant_arch()
+{
+	case $1 in
+	arm64*)	echo arm64 ;;
+	*)	echo x86 ;;
+	esac
+}
 
 # config_mismatches VARIANT CONFIG: print each option a fragment of the
 # variant asks for that CONFIG does not have; fail if there is one.  This
@@ -67,9 +77,15 @@ config_mismatches()
 	return $bad
 }
 
+# kmake [make arguments]: make in the source tree for $KARCH (x86 unless
+# set; arm64 cross-compiles with Debian's gcc-aarch64-linux-gnu).
 kmake()
 {
-	make -C "$SRC" CC="ccache gcc" HOSTCC="ccache gcc" -j"$JOBS" "$@"
+	local -a arch=()
+	[ "${KARCH:-x86}" = x86 ] ||
+		arch=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+	make -C "$SRC" "${arch[@]}" CC="ccache ${arch:+aarch64-linux-gnu-}gcc" \
+		HOSTCC="ccache gcc" -j"$JOBS" "$@"
 }
 
 overlay_files()

@@ -171,8 +171,15 @@ struct lsl_ring {
 	struct lsl_rel	rel[LSL_RING];
 };
 
+/*
+ * Exported, with the twins, for the architectures that inline lock calls
+ * (CONFIG_LOCK_STAT_LITE_INLINE): there every module tests the keys and
+ * calls the twins itself, and spin_lock() is not GPL-only.
+ */
 DEFINE_STATIC_KEY_FALSE(lock_stat_lite_key);
+EXPORT_SYMBOL(lock_stat_lite_key);
 DEFINE_STATIC_KEY_FALSE(lock_stat_lite_release_key);
+EXPORT_SYMBOL(lock_stat_lite_release_key);
 
 static DEFINE_PER_CPU_ALIGNED(struct lsl_stack, lsl_stack);
 static DEFINE_PER_CPU(struct lsl_ring, lsl_ring);
@@ -897,30 +904,44 @@ static __always_inline void lsl_unlock_twin(void *lock, enum lock_stat_lite_kind
 	lsl_unlock_preempt(variant, ip);
 }
 
+/*
+ * A twin's call site: what an out-of-line lock function passed, its own
+ * return address; or, from a lock call that the architecture inlines
+ * (which passes 0), the return address of the call to the twin itself.
+ * Not the address of the inlined code: taking a label's address there
+ * keeps the compiler from duplicating the block, which stopped it from
+ * unrolling loops around lock calls.
+ */
+#define lsl_site(ip)	((ip) ?: _RET_IP_)
+
 notrace void __lockfunc lsl_raw_spin_lock(raw_spinlock_t *lock, unsigned long ip)
 	__acquires(lock)
 {
-	lsl_lock_twin(lock, LSL_SPIN, LSL_PLAIN, ip);
+	lsl_lock_twin(lock, LSL_SPIN, LSL_PLAIN, lsl_site(ip));
 }
+EXPORT_SYMBOL(lsl_raw_spin_lock);
 
 notrace unsigned long __lockfunc lsl_raw_spin_lock_irqsave(raw_spinlock_t *lock,
 							   unsigned long ip)
 	__acquires(lock)
 {
-	return lsl_lock_twin(lock, LSL_SPIN, LSL_IRQSAVE, ip);
+	return lsl_lock_twin(lock, LSL_SPIN, LSL_IRQSAVE, lsl_site(ip));
 }
+EXPORT_SYMBOL(lsl_raw_spin_lock_irqsave);
 
 notrace void __lockfunc lsl_raw_spin_lock_irq(raw_spinlock_t *lock, unsigned long ip)
 	__acquires(lock)
 {
-	lsl_lock_twin(lock, LSL_SPIN, LSL_IRQ, ip);
+	lsl_lock_twin(lock, LSL_SPIN, LSL_IRQ, lsl_site(ip));
 }
+EXPORT_SYMBOL(lsl_raw_spin_lock_irq);
 
 notrace void __lockfunc lsl_raw_spin_lock_bh(raw_spinlock_t *lock, unsigned long ip)
 	__acquires(lock)
 {
-	lsl_lock_twin(lock, LSL_SPIN, LSL_BH, ip);
+	lsl_lock_twin(lock, LSL_SPIN, LSL_BH, lsl_site(ip));
 }
+EXPORT_SYMBOL(lsl_raw_spin_lock_bh);
 
 #ifdef CONFIG_DEBUG_LOCK_ALLOC
 notrace void __lockfunc lsl_raw_spin_lock_nested(raw_spinlock_t *lock, int subclass,
@@ -949,14 +970,16 @@ notrace void __lockfunc lsl_raw_spin_lock_nest_lock(raw_spinlock_t *lock,
 
 notrace int __lockfunc lsl_raw_spin_trylock(raw_spinlock_t *lock, unsigned long ip)
 {
-	return lsl_trylock_twin(lock, LSL_SPIN, LSL_PLAIN, ip);
+	return lsl_trylock_twin(lock, LSL_SPIN, LSL_PLAIN, lsl_site(ip));
 }
+EXPORT_SYMBOL(lsl_raw_spin_trylock);
 
 notrace void __lockfunc lsl_raw_spin_unlock(raw_spinlock_t *lock)
 	__releases(lock)
 {
 	lsl_unlock_twin(lock, LSL_SPIN, LSL_PLAIN, 0, 0);
 }
+EXPORT_SYMBOL(lsl_raw_spin_unlock);
 
 notrace void __lockfunc lsl_raw_spin_unlock_irqrestore(raw_spinlock_t *lock,
 						       unsigned long flags)
@@ -964,54 +987,63 @@ notrace void __lockfunc lsl_raw_spin_unlock_irqrestore(raw_spinlock_t *lock,
 {
 	lsl_unlock_twin(lock, LSL_SPIN, LSL_IRQSAVE, flags, 0);
 }
+EXPORT_SYMBOL(lsl_raw_spin_unlock_irqrestore);
 
 notrace void __lockfunc lsl_raw_spin_unlock_irq(raw_spinlock_t *lock)
 	__releases(lock)
 {
 	lsl_unlock_twin(lock, LSL_SPIN, LSL_IRQ, 0, 0);
 }
+EXPORT_SYMBOL(lsl_raw_spin_unlock_irq);
 
 notrace void __lockfunc lsl_raw_spin_unlock_bh(raw_spinlock_t *lock, unsigned long ip)
 	__releases(lock)
 {
-	lsl_unlock_twin(lock, LSL_SPIN, LSL_BH, 0, ip);
+	lsl_unlock_twin(lock, LSL_SPIN, LSL_BH, 0, lsl_site(ip));
 }
+EXPORT_SYMBOL(lsl_raw_spin_unlock_bh);
 
 notrace void __lockfunc lsl_raw_read_lock(rwlock_t *lock, unsigned long ip)
 	__acquires(lock)
 {
-	lsl_lock_twin(lock, LSL_READ, LSL_PLAIN, ip);
+	lsl_lock_twin(lock, LSL_READ, LSL_PLAIN, lsl_site(ip));
 }
+EXPORT_SYMBOL(lsl_raw_read_lock);
 
 notrace unsigned long __lockfunc lsl_raw_read_lock_irqsave(rwlock_t *lock,
 							   unsigned long ip)
 	__acquires(lock)
 {
-	return lsl_lock_twin(lock, LSL_READ, LSL_IRQSAVE, ip);
+	return lsl_lock_twin(lock, LSL_READ, LSL_IRQSAVE, lsl_site(ip));
 }
+EXPORT_SYMBOL(lsl_raw_read_lock_irqsave);
 
 notrace void __lockfunc lsl_raw_read_lock_irq(rwlock_t *lock, unsigned long ip)
 	__acquires(lock)
 {
-	lsl_lock_twin(lock, LSL_READ, LSL_IRQ, ip);
+	lsl_lock_twin(lock, LSL_READ, LSL_IRQ, lsl_site(ip));
 }
+EXPORT_SYMBOL(lsl_raw_read_lock_irq);
 
 notrace void __lockfunc lsl_raw_read_lock_bh(rwlock_t *lock, unsigned long ip)
 	__acquires(lock)
 {
-	lsl_lock_twin(lock, LSL_READ, LSL_BH, ip);
+	lsl_lock_twin(lock, LSL_READ, LSL_BH, lsl_site(ip));
 }
+EXPORT_SYMBOL(lsl_raw_read_lock_bh);
 
 notrace int __lockfunc lsl_raw_read_trylock(rwlock_t *lock, unsigned long ip)
 {
-	return lsl_trylock_twin(lock, LSL_READ, LSL_PLAIN, ip);
+	return lsl_trylock_twin(lock, LSL_READ, LSL_PLAIN, lsl_site(ip));
 }
+EXPORT_SYMBOL(lsl_raw_read_trylock);
 
 notrace void __lockfunc lsl_raw_read_unlock(rwlock_t *lock)
 	__releases(lock)
 {
 	lsl_unlock_twin(lock, LSL_READ, LSL_PLAIN, 0, 0);
 }
+EXPORT_SYMBOL(lsl_raw_read_unlock);
 
 notrace void __lockfunc lsl_raw_read_unlock_irqrestore(rwlock_t *lock,
 						       unsigned long flags)
@@ -1019,43 +1051,50 @@ notrace void __lockfunc lsl_raw_read_unlock_irqrestore(rwlock_t *lock,
 {
 	lsl_unlock_twin(lock, LSL_READ, LSL_IRQSAVE, flags, 0);
 }
+EXPORT_SYMBOL(lsl_raw_read_unlock_irqrestore);
 
 notrace void __lockfunc lsl_raw_read_unlock_irq(rwlock_t *lock)
 	__releases(lock)
 {
 	lsl_unlock_twin(lock, LSL_READ, LSL_IRQ, 0, 0);
 }
+EXPORT_SYMBOL(lsl_raw_read_unlock_irq);
 
 notrace void __lockfunc lsl_raw_read_unlock_bh(rwlock_t *lock, unsigned long ip)
 	__releases(lock)
 {
-	lsl_unlock_twin(lock, LSL_READ, LSL_BH, 0, ip);
+	lsl_unlock_twin(lock, LSL_READ, LSL_BH, 0, lsl_site(ip));
 }
+EXPORT_SYMBOL(lsl_raw_read_unlock_bh);
 
 notrace void __lockfunc lsl_raw_write_lock(rwlock_t *lock, unsigned long ip)
 	__acquires(lock)
 {
-	lsl_lock_twin(lock, LSL_WRITE, LSL_PLAIN, ip);
+	lsl_lock_twin(lock, LSL_WRITE, LSL_PLAIN, lsl_site(ip));
 }
+EXPORT_SYMBOL(lsl_raw_write_lock);
 
 notrace unsigned long __lockfunc lsl_raw_write_lock_irqsave(rwlock_t *lock,
 							    unsigned long ip)
 	__acquires(lock)
 {
-	return lsl_lock_twin(lock, LSL_WRITE, LSL_IRQSAVE, ip);
+	return lsl_lock_twin(lock, LSL_WRITE, LSL_IRQSAVE, lsl_site(ip));
 }
+EXPORT_SYMBOL(lsl_raw_write_lock_irqsave);
 
 notrace void __lockfunc lsl_raw_write_lock_irq(rwlock_t *lock, unsigned long ip)
 	__acquires(lock)
 {
-	lsl_lock_twin(lock, LSL_WRITE, LSL_IRQ, ip);
+	lsl_lock_twin(lock, LSL_WRITE, LSL_IRQ, lsl_site(ip));
 }
+EXPORT_SYMBOL(lsl_raw_write_lock_irq);
 
 notrace void __lockfunc lsl_raw_write_lock_bh(rwlock_t *lock, unsigned long ip)
 	__acquires(lock)
 {
-	lsl_lock_twin(lock, LSL_WRITE, LSL_BH, ip);
+	lsl_lock_twin(lock, LSL_WRITE, LSL_BH, lsl_site(ip));
 }
+EXPORT_SYMBOL(lsl_raw_write_lock_bh);
 
 notrace void __lockfunc lsl_raw_write_lock_nested(rwlock_t *lock, int subclass,
 						  unsigned long ip)
@@ -1066,14 +1105,16 @@ notrace void __lockfunc lsl_raw_write_lock_nested(rwlock_t *lock, int subclass,
 
 notrace int __lockfunc lsl_raw_write_trylock(rwlock_t *lock, unsigned long ip)
 {
-	return lsl_trylock_twin(lock, LSL_WRITE, LSL_PLAIN, ip);
+	return lsl_trylock_twin(lock, LSL_WRITE, LSL_PLAIN, lsl_site(ip));
 }
+EXPORT_SYMBOL(lsl_raw_write_trylock);
 
 notrace void __lockfunc lsl_raw_write_unlock(rwlock_t *lock)
 	__releases(lock)
 {
 	lsl_unlock_twin(lock, LSL_WRITE, LSL_PLAIN, 0, 0);
 }
+EXPORT_SYMBOL(lsl_raw_write_unlock);
 
 notrace void __lockfunc lsl_raw_write_unlock_irqrestore(rwlock_t *lock,
 							unsigned long flags)
@@ -1081,24 +1122,28 @@ notrace void __lockfunc lsl_raw_write_unlock_irqrestore(rwlock_t *lock,
 {
 	lsl_unlock_twin(lock, LSL_WRITE, LSL_IRQSAVE, flags, 0);
 }
+EXPORT_SYMBOL(lsl_raw_write_unlock_irqrestore);
 
 notrace void __lockfunc lsl_raw_write_unlock_irq(rwlock_t *lock)
 	__releases(lock)
 {
 	lsl_unlock_twin(lock, LSL_WRITE, LSL_IRQ, 0, 0);
 }
+EXPORT_SYMBOL(lsl_raw_write_unlock_irq);
 
 notrace void __lockfunc lsl_raw_write_unlock_bh(rwlock_t *lock, unsigned long ip)
 	__releases(lock)
 {
-	lsl_unlock_twin(lock, LSL_WRITE, LSL_BH, 0, ip);
+	lsl_unlock_twin(lock, LSL_WRITE, LSL_BH, 0, lsl_site(ip));
 }
+EXPORT_SYMBOL(lsl_raw_write_unlock_bh);
 
 notrace int __lockfunc lsl_raw_spin_trylock_bh(raw_spinlock_t *lock,
 					       unsigned long ip)
 {
-	return lsl_trylock_twin(lock, LSL_SPIN, LSL_BH, ip);
+	return lsl_trylock_twin(lock, LSL_SPIN, LSL_BH, lsl_site(ip));
 }
+EXPORT_SYMBOL(lsl_raw_spin_trylock_bh);
 
 /* ------------------------------------------------------ sleeping locks */
 

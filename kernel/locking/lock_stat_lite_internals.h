@@ -28,53 +28,10 @@
  * and records it.  Lock twins get the call site as an argument, because a
  * build with frame pointers turns the jump into a call.
  *
- * The twins of kernel/locking/spinlock.c:
+ * The twins of kernel/locking/spinlock.c, and the keys, are declared in
+ * <linux/lock_stat_lite_inline.h>: an inlined lock call needs them too.
  */
-void lsl_raw_spin_lock(raw_spinlock_t *lock, unsigned long ip) __acquires(lock);
-unsigned long lsl_raw_spin_lock_irqsave(raw_spinlock_t *lock, unsigned long ip)
-	__acquires(lock);
-void lsl_raw_spin_lock_irq(raw_spinlock_t *lock, unsigned long ip) __acquires(lock);
-void lsl_raw_spin_lock_bh(raw_spinlock_t *lock, unsigned long ip) __acquires(lock);
-int lsl_raw_spin_trylock(raw_spinlock_t *lock, unsigned long ip);
-int lsl_raw_spin_trylock_bh(raw_spinlock_t *lock, unsigned long ip);
-void lsl_raw_spin_unlock(raw_spinlock_t *lock) __releases(lock);
-void lsl_raw_spin_unlock_irqrestore(raw_spinlock_t *lock, unsigned long flags)
-	__releases(lock);
-void lsl_raw_spin_unlock_irq(raw_spinlock_t *lock) __releases(lock);
-void lsl_raw_spin_unlock_bh(raw_spinlock_t *lock, unsigned long ip) __releases(lock);
-/* What the spinlock calls with a subclass or a nest lock become with lockdep. */
-void lsl_raw_spin_lock_nested(raw_spinlock_t *lock, int subclass, unsigned long ip)
-	__acquires(lock);
-unsigned long lsl_raw_spin_lock_irqsave_nested(raw_spinlock_t *lock, int subclass,
-					       unsigned long ip) __acquires(lock);
-void lsl_raw_spin_lock_nest_lock(raw_spinlock_t *lock, struct lockdep_map *nest,
-				 unsigned long ip) __acquires(lock);
-
-void lsl_raw_read_lock(rwlock_t *lock, unsigned long ip) __acquires(lock);
-unsigned long lsl_raw_read_lock_irqsave(rwlock_t *lock, unsigned long ip)
-	__acquires(lock);
-void lsl_raw_read_lock_irq(rwlock_t *lock, unsigned long ip) __acquires(lock);
-void lsl_raw_read_lock_bh(rwlock_t *lock, unsigned long ip) __acquires(lock);
-int lsl_raw_read_trylock(rwlock_t *lock, unsigned long ip);
-void lsl_raw_read_unlock(rwlock_t *lock) __releases(lock);
-void lsl_raw_read_unlock_irqrestore(rwlock_t *lock, unsigned long flags)
-	__releases(lock);
-void lsl_raw_read_unlock_irq(rwlock_t *lock) __releases(lock);
-void lsl_raw_read_unlock_bh(rwlock_t *lock, unsigned long ip) __releases(lock);
-
-void lsl_raw_write_lock(rwlock_t *lock, unsigned long ip) __acquires(lock);
-unsigned long lsl_raw_write_lock_irqsave(rwlock_t *lock, unsigned long ip)
-	__acquires(lock);
-void lsl_raw_write_lock_irq(rwlock_t *lock, unsigned long ip) __acquires(lock);
-void lsl_raw_write_lock_bh(rwlock_t *lock, unsigned long ip) __acquires(lock);
-void lsl_raw_write_lock_nested(rwlock_t *lock, int subclass, unsigned long ip)
-	__acquires(lock);
-int lsl_raw_write_trylock(rwlock_t *lock, unsigned long ip);
-void lsl_raw_write_unlock(rwlock_t *lock) __releases(lock);
-void lsl_raw_write_unlock_irqrestore(rwlock_t *lock, unsigned long flags)
-	__releases(lock);
-void lsl_raw_write_unlock_irq(rwlock_t *lock) __releases(lock);
-void lsl_raw_write_unlock_bh(rwlock_t *lock, unsigned long ip) __releases(lock);
+#include <linux/lock_stat_lite_inline.h>
 
 /* Low bits of a held entry's tag; every lock is at least 4-byte aligned. */
 #define LSL_TAG_CONTENDED	1UL	/* a waiter marked it */
@@ -113,21 +70,6 @@ void lock_stat_lite_trylock_failed(void *lock, enum lock_stat_lite_kind kind,
 bool lock_stat_lite_mark_owner(void *lock, struct task_struct *owner);
 
 #ifdef CONFIG_LOCK_STAT_LITE
-
-/*
- * Enabled while the statistics are on or contended_release has a probe:
- * one key for the acquisitions, one for the releases, so that no release
- * is unhooked while its acquisition is hooked.  Patching a key is not
- * atomic across its sites: with one key, a lock and its unlock taken while
- * only the lock was patched would leave an entry that nothing pops.  The
- * releases are hooked first and unhooked last.
- */
-DECLARE_STATIC_KEY_FALSE(lock_stat_lite_key);
-DECLARE_STATIC_KEY_FALSE(lock_stat_lite_release_key);
-
-#define lock_stat_lite_hooked()	static_branch_unlikely(&lock_stat_lite_key)
-#define lock_stat_lite_release_hooked()					\
-	static_branch_unlikely(&lock_stat_lite_release_key)
 
 /* Sleeping acquisitions until the next sampled one. */
 DECLARE_PER_CPU(int, lsl_sleep_countdown);
@@ -234,9 +176,6 @@ extern const char *const lsl_kind_name[LSL_NR_KINDS];
 void __init lsl_proc_init(void);
 
 #else /* !CONFIG_LOCK_STAT_LITE */
-
-#define lock_stat_lite_hooked()	false
-#define lock_stat_lite_release_hooked()	false
 
 static inline void lock_stat_lite_sleep_acquired(void *lock, unsigned long ip)
 {

@@ -454,26 +454,40 @@ static void contend(struct kunit *test, struct contend *c)
 
 /*
  * A recorded site must be the return address of the call to the lock
- * function, not an address somewhere in its caller: on x86, the bytes
- * before it are a "call rel32" to a lock function of the right kind.
+ * function, not an address somewhere in its caller: the instruction
+ * before it is a call to a lock function of the right kind ("call rel32"
+ * on x86, "bl" on arm64).
  */
 static void expect_lock_call(struct kunit *test, unsigned long ip,
 			     enum lock_stat_lite_kind kind)
 {
-#ifdef CONFIG_X86
+#if defined(CONFIG_X86) || defined(CONFIG_ARM64)
 	static const char *const callee[LSL_NR_KINDS] = {
 		[LSL_SPIN] = "_raw_spin_", [LSL_READ] = "_raw_read_",
 		[LSL_WRITE] = "_raw_write_", [LSL_MUTEX] = "mutex_",
 		[LSL_RSEM] = "down_read", [LSL_WSEM] = "down_write",
 	};
 	char name[KSYM_SYMBOL_LEN];
+	const char *fn;
 	unsigned long target;
 
+#ifdef CONFIG_X86
 	KUNIT_ASSERT_EQ_MSG(test, *(u8 *)(ip - 5), 0xe8,
 			    "%pS is not the return address of a call", (void *)ip);
 	target = ip + *(s32 *)(ip - 4);
+#else
+	u32 insn = *(u32 *)(ip - 4);
+
+	KUNIT_ASSERT_EQ_MSG(test, insn & 0xfc000000, 0x94000000,
+			    "%pS is not the return address of a bl", (void *)ip);
+	target = ip - 4 + (sign_extend64(insn & 0x03ffffff, 25) << 2);
+#endif
 	sprint_symbol_no_offset(name, target);
-	KUNIT_EXPECT_TRUE_MSG(test, str_has_prefix(name, callee[kind]),
+	/* Where the lock function is inlined, the call is to its twin. */
+	fn = name;
+	if (IS_ENABLED(CONFIG_LOCK_STAT_LITE_INLINE) && str_has_prefix(fn, "lsl"))
+		fn += 3;
+	KUNIT_EXPECT_TRUE_MSG(test, str_has_prefix(fn, callee[kind]),
 			      "%pS returns from %s, not from a %s lock function",
 			      (void *)ip, name, callee[kind]);
 #endif
