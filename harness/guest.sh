@@ -28,16 +28,23 @@ perf_binary()
 # VARIANT; they are user space, so any kernel with the same headers will do).
 build_initramfs()
 {
-	local v=$1 tv=${2:-$1} out root t
+	local v=$1 tv=${2:-$1} out root t arch lsl=$B/lslstat-static/
+	local -a cc=()
 	out=$(out_dir "$v")
+	arch=$(variant_arch "$v")
 	root=$GUEST/$v/root
 	rm -rf "$root"
 	mkdir -p "$root"/{bin,sbin,usr/bin,proc,sys,dev,tmp,etc,scenarios,modules}
-	if [ "$(variant_arch "$v")" = arm64 ]; then
-		build_initramfs_arm64 "$v" "$root"
-		return
+	if [ "$arch" = arm64 ]; then
+		# Debian's arm64 busybox-static, fetched by deps.sh arm64.
+		[ -x "$B/arm64-busybox/bin/busybox" ] ||
+			die "no arm64 busybox in $B/arm64-busybox: run harness/deps.sh arm64"
+		cp "$B/arm64-busybox/bin/busybox" "$root/bin/busybox"
+		cc=(CC=aarch64-linux-gnu-gcc)
+		lsl=$B/lslstat-arm64/
+	else
+		cp /bin/busybox "$root/bin/busybox"
 	fi
-	cp /bin/busybox "$root/bin/busybox"
 	# The kernel runs /init through its #! line before busybox has
 	# installed its applets.
 	ln -s busybox "$root/bin/sh"
@@ -45,14 +52,17 @@ build_initramfs()
 	for t in "$REPO"/harness/guest/*; do
 		[ "$(basename "$t")" = init ] || install -m 755 "$t" "$root/scenarios/"
 	done
-	for t in $GUEST_TOOLS; do
-		copy_with_libs "$(command -v "$t")" "$root"
-	done
-	copy_with_libs "$(perf_binary)" "$root"
-	make -s -C "$REPO/tools/lock_stat_lite" OUTPUT="$B/lslstat-static/" LDFLAGS=-static \
+	# The host's own programs only where the guest runs the host's code.
+	if [ "$arch" = x86 ]; then
+		for t in $GUEST_TOOLS; do
+			copy_with_libs "$(command -v "$t")" "$root"
+		done
+		copy_with_libs "$(perf_binary)" "$root"
+		[ -e "$root/usr/bin/perf" ] || ln -s "$(basename "$(perf_binary)")" "$root/usr/bin/perf"
+	fi
+	make -s -C "$REPO/tools/lock_stat_lite" "${cc[@]}" OUTPUT="$lsl" LDFLAGS=-static \
 		> /dev/null || return
-	cp "$B/lslstat-static/lslstat" "$B/lslstat-static/pcpload" "$root/bin/"
-	[ -e "$root/usr/bin/perf" ] || ln -s "$(basename "$(perf_binary)")" "$root/usr/bin/perf"
+	cp "$lsl/lslstat" "$lsl/pcpload" "$root/bin/"
 	echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
 	echo "root:x:0:" > "$root/etc/group"
 	find "$out" -name '*.ko' -exec cp {} "$root/modules/" \; 2>/dev/null || true
@@ -62,30 +72,6 @@ build_initramfs()
 	if [ -d "$B/mm-selftests/$tv" ]; then
 		cp -a "$B/mm-selftests/$tv" "$root/mm-selftests"
 	fi
-	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$GUEST/$v/initramfs.cpio.gz"
-}
-
-# The arm64 guest's user space: Debian's arm64 busybox-static (fetched
-# once by harness/deps.sh into build/arm64-busybox), the scenarios, our
-# tools cross-built static, and the kernel's modules.
-build_initramfs_arm64()
-{
-	local v=$1 root=$2 out t
-	out=$(out_dir "$v")
-	[ -x "$B/arm64-busybox/bin/busybox" ] ||
-		die "no arm64 busybox in $B/arm64-busybox: run harness/deps.sh"
-	cp "$B/arm64-busybox/bin/busybox" "$root/bin/busybox"
-	ln -s busybox "$root/bin/sh"
-	cp "$REPO/harness/guest/init" "$root/init"
-	for t in "$REPO"/harness/guest/*; do
-		[ "$(basename "$t")" = init ] || install -m 755 "$t" "$root/scenarios/"
-	done
-	make -s -C "$REPO/tools/lock_stat_lite" CC=aarch64-linux-gnu-gcc \
-		OUTPUT="$B/lslstat-arm64/" LDFLAGS=-static > /dev/null || return
-	cp "$B/lslstat-arm64/lslstat" "$B/lslstat-arm64/pcpload" "$root/bin/"
-	echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
-	echo "root:x:0:" > "$root/etc/group"
-	find "$out" -name '*.ko' -exec cp {} "$root/modules/" \; 2>/dev/null || true
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$GUEST/$v/initramfs.cpio.gz"
 }
 
