@@ -70,6 +70,12 @@ struct contend {
 	struct completion	waited;
 	bool			tried;	/* the waiter's trylock has run */
 	int			trylock_failures;
+	/*
+	 * The waiter's longest lock call, by its own clock: a bound on any
+	 * wait recorded for it that holds however the host schedules the
+	 * vCPUs, where a multiple of HOLD_MS does not.
+	 */
+	u64			wait_bracket;
 };
 
 static bool mutex_waiters(struct mutex *m)
@@ -382,7 +388,10 @@ static int waiter_fn(void *arg)
 	int i;
 
 	for (i = 0; i < c->rounds; i++) {
+		u64 t0;
+
 		wait_for_completion(&c->held);
+		t0 = local_clock();
 		switch (c->op) {
 		case W_SPIN:
 		case W_SPIN_OOO:
@@ -420,6 +429,7 @@ static int waiter_fn(void *arg)
 				c->trylock_failures++;
 			break;
 		}
+		c->wait_bracket = max(c->wait_bracket, local_clock() - t0);
 		WRITE_ONCE(c->tried, true);
 		complete(&c->waited);
 	}
@@ -577,9 +587,9 @@ static void test_waiter_and_holder_sites(struct kunit *test)
 
 	/* The waiter arrives while the lock is held: every round waits. */
 	KUNIT_EXPECT_EQ(test, w.contentions, ROUNDS);
-	/* It waits for most of the hold, and never longer than it. */
+	/* It waits for most of the hold, and no longer than its lock call. */
 	KUNIT_EXPECT_GE(test, w.wait_total, ROUNDS * hold_ns / 4);
-	KUNIT_EXPECT_LE(test, w.wait_max, 2 * hold_ns);
+	KUNIT_EXPECT_LE(test, w.wait_max, c.wait_bracket);
 	KUNIT_EXPECT_EQ(test, w.contended_releases, 0);
 
 	/* The holder's site gets the contended releases and their holds. */
@@ -1628,7 +1638,7 @@ static void test_wait_straddles_reset(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, h.blocked, w.wait_total);
 	KUNIT_EXPECT_EQ(test, pair_count(test, site_mutex_hold, site_mutex_wait, NULL),
 			w.contentions);
-	KUNIT_EXPECT_LE(test, w.wait_total, 2 * HOLD_MS * NSEC_PER_MSEC);
+	KUNIT_EXPECT_LE(test, w.wait_total, c.wait_bracket);
 	KUNIT_EXPECT_EQ(test, lock_stat_lite_test_untracked(), untracked);
 	KUNIT_EXPECT_EQ(test, current->lock_stat_lite.depth, 0);
 }
