@@ -218,28 +218,32 @@ vma_test()
 	return $rc
 }
 
-# guest_check VARIANT [PV [ARGS]]: the guest side of make check
-# (harness/guest/check) booted on VARIANT, with paravirt spinlocks if PV
-# is 1, and ARGS on the kernel command line.  Each group must report as many results as it has
-# tests: the kselftest's plan and results match its TEST_F()s, and the
-# guest's own lines are the locktorture runs, the bench module, lslstat -i,
-# lockdep's state where the kernel has lockdep, and one per mm selftest
-# binary.
+# guest_check VARIANT [PV [ARGS [SCRIPT]]]: the guest side of make check
+# (harness/guest/check, or SCRIPT) booted on VARIANT, with paravirt
+# spinlocks if PV is 1, and ARGS on the kernel command line.  Each group
+# must report as many results as it has tests: the kselftest's plan and
+# results match its TEST_F()s, and the guest's own lines are the
+# locktorture runs, the bench module, lslstat -i, lockdep's state where
+# the kernel has lockdep, and one per mm selftest binary.  SCRIPT
+# kselftest (the arm64 guests) runs the kselftests alone.
 guest_check()
 {
-	local v=$1 pv=${2:-0} args=${3:-} t=$1 hv=no rc=0 line n=0 k=0 plan want_k want_own result
+	local v=$1 pv=${2:-0} args=${3:-} script=${4:-check} t=$1 hv=no rc=0 line n=0 k=0
+	local plan want_k want_own result
 	if [ "$pv" != 0 ]; then
 		t=$v-paravirt
 		hv=yes
 	fi
-	result=$LOGS/check-$t.result
-	GUEST_PV=$pv boot_guest "$v" check 900 "check-$t" "$args" || rc=$?
+	result=$LOGS/$script-$t.result
+	GUEST_PV=$pv boot_guest "$v" "$script" 900 "$script-$t" "$args" || rc=$?
 	if [ $rc = 124 ]; then
-		ko "guest check ($t): guest hung (console: $LOGS/check-$t.console)"
+		ko "guest $script ($t): guest hung (console: $LOGS/$script-$t.console)"
 		return
 	fi
+	# arm64 has no hypervisor CPUID bit to show or hide.
+	[ "$(variant_arch "$v")" = x86 ] || hv=no
 	if ! grep -q "^LSL-GUEST-START .* cpus=${GUEST_CPUS:-4} hypervisor=$hv\$" \
-		"$LOGS/check-$t.console"; then
+		"$LOGS/$script-$t.console"; then
 		ko "guest check ($t): guest did not run ${GUEST_CPUS:-4} CPUs with hypervisor=$hv ($LOGS/check-$t.console)"
 	fi
 	# Top-level TAP lines and the kselftest harness's own, which the
@@ -261,13 +265,16 @@ guest_check()
 	[ "${plan:-}" = "$want_k" ] && [ $k = "$want_k" ] ||
 		ko "guest $t: kselftest planned ${plan:-nothing} and reported $k of its $want_k tests"
 	# The kselftest runner's own line, then ours.
-	want_own=$((1 + 4 + $(find "$GUEST/$v/root/mm-selftests" -maxdepth 1 -type f | wc -l)))
-	! grep -q '^CONFIG_LOCKDEP=y' "$(out_dir "$v")/.config" || want_own=$((want_own + 1))
-	! grep -q '^CONFIG_PCP_PAGEBLOCK_OWNER=y' "$(out_dir "$v")/.config" ||
-		want_own=$((want_own + 2))
+	want_own=1
+	if [ "$script" = check ]; then
+		want_own=$((1 + 4 + $(find "$GUEST/$v/root/mm-selftests" -maxdepth 1 -type f | wc -l)))
+		! grep -q '^CONFIG_LOCKDEP=y' "$(out_dir "$v")/.config" || want_own=$((want_own + 1))
+		! grep -q '^CONFIG_PCP_PAGEBLOCK_OWNER=y' "$(out_dir "$v")/.config" ||
+			want_own=$((want_own + 2))
+	fi
 	[ $n = $want_own ] || ko "guest $t: $n results, $want_own expected (log: $result)"
-	console_clean "guest check ($t)" "$LOGS/check-$t.console"
-	[ $rc = 0 ] || ko "guest check ($t): scenario exited with $rc"
+	console_clean "guest $script ($t)" "$LOGS/$script-$t.console"
+	[ $rc = 0 ] || ko "guest $script ($t): scenario exited with $rc"
 }
 
 # lslstat_tests: the reader tool against saved real outputs, every
@@ -297,22 +304,34 @@ finish()
 	[ $FAIL = 0 ]
 }
 
-# make check-arm64: the arm64 guest where the architecture inlines the lock
-# functions (PREEMPT_NONE), cross-built with Debian's gcc-aarch64-linux-gnu
-# and booted under qemu-system-aarch64 -M virt (TCG, 4 vCPUs): the KUnit
-# suite with its sites asserted.  One more kernel than make check's cold
-# budget holds.
+# arm64_check VARIANT WHAT: an arm64 kernel cross-built with Debian's
+# gcc-aarch64-linux-gnu and booted under qemu-system-aarch64 -M virt (TCG,
+# 4 vCPUs): the KUnit suite with its sites asserted, and the kselftests
+# cross-built against its headers.
+arm64_check()
+{
+	local v=$1 failed=$FAIL
+	step "build: $v ($2)" "$REPO/harness/build.sh" "$v"
+	[ "$FAIL" = "$failed" ] || return 0
+	step "kselftest build ($v, static, cross)" kselftest_build "$v"
+	if build_initramfs "$v" > "$LOGS/initramfs-$v.log" 2>&1; then
+		kunit "$v" 0 "$v"
+		guest_check "$v" 0 "" kselftest
+	else
+		ko "initramfs of the $v guest (log: $LOGS/initramfs-$v.log)"
+	fi
+}
+
+# make check-arm64: both arm64 kernels, the one whose lock functions the
+# architecture inlines (PREEMPT_NONE, also in make check) and the one that
+# keeps them out of line (PREEMPT_DYNAMIC, as distributions build it),
+# which make check's cold budget does not hold.
 if [ "${1:-}" = arm64 ]; then
 	say "make check-arm64: logs in $LOGS"
 	step "series applies with no fuzz" "$REPO/harness/prepare.sh"
-	step "build: arm64, lock functions inlined (PREEMPT_NONE)" \
-		"$REPO/harness/build.sh" arm64-none
+	arm64_check arm64-none "lock functions inlined, PREEMPT_NONE"
+	arm64_check arm64 "lock functions out of line, PREEMPT_DYNAMIC"
 	step "config: each variant as its fragments ask, -O2" configs
-	if build_initramfs arm64-none > "$LOGS/initramfs-arm64-none.log" 2>&1; then
-		kunit arm64-none 0 arm64-none
-	else
-		ko "initramfs of the arm64-none guest (log: $LOGS/initramfs-arm64-none.log)"
-	fi
 	finish arm64
 	exit
 fi
@@ -356,5 +375,6 @@ if build_initramfs debug on > "$LOGS/initramfs-debug.log" 2>&1; then
 else
 	ko "initramfs of the debug guest (log: $LOGS/initramfs-debug.log)"
 fi
+arm64_check arm64-none "lock functions inlined, PREEMPT_NONE"
 
 finish

@@ -75,13 +75,19 @@ build_initramfs()
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$GUEST/$v/initramfs.cpio.gz"
 }
 
+# kselftest_build VARIANT: our kselftest, static, against the variant's
+# headers; for arm64 with Debian's cross compiler and libc.
 kselftest_build()
 {
 	local v=$1 out
+	local -a cross=()
 	out=$(out_dir "$v")
+	local -x KARCH
+	KARCH=$(variant_arch "$v")
+	[ "$KARCH" = x86 ] || cross=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
 	kmake O="$out" headers
 	rm -rf "$B/kselftest/$v"
-	CFLAGS="-static" make -C "$SRC/tools/testing/selftests" O="$out" \
+	CFLAGS="-static" make -C "$SRC/tools/testing/selftests" O="$out" "${cross[@]}" \
 		TARGETS=lock_stat_lite INSTALL_PATH="$B/kselftest/$v" install
 }
 

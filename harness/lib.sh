@@ -9,7 +9,7 @@ SRC=$B/linux
 LOGS=$B/logs
 # Our own files live at their kernel paths under these top-level folders.
 OVERLAY_DIRS="Documentation include kernel lib mm scripts tools"
-VARIANTS="on off lockstat debug coverage arm64-none"
+VARIANTS="on off lockstat debug coverage arm64-none arm64 x86-alone arm64-alone arm64-off arm64-none-alone arm64-none-off"
 JOBS=${JOBS:-$(nproc)}
 
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
@@ -33,7 +33,14 @@ variant_fragments()
 	lockstat)	echo "$c/base.config $c/x86.config $c/lockstat.config" ;;
 	debug)		echo "$c/base.config $c/x86.config $c/debug.config" ;;
 	coverage)	echo "$c/base.config $c/x86.config $c/lsl-on.config $c/coverage.config" ;;
-	arm64-none)	echo "$c/base.config $c/arm64.config $c/lsl-on.config $c/arm64-none.config" ;;
+	arm64-none)	echo "$c/base.config $c/arm64.config $c/lsl-on.config $c/arm64-none.config $c/lsl-inline.config" ;;
+	arm64)		echo "$c/base.config $c/arm64.config $c/lsl-on.config $c/arm64-preempt.config" ;;
+	# The text cost's pairs: the feature alone, and off.
+	x86-alone)	echo "$c/base.config $c/x86.config $c/lsl-alone.config" ;;
+	arm64-alone)	echo "$c/base.config $c/arm64.config $c/arm64-preempt.config $c/lsl-alone.config" ;;
+	arm64-off)	echo "$c/base.config $c/arm64.config $c/arm64-preempt.config $c/lsl-off.config" ;;
+	arm64-none-alone) echo "$c/base.config $c/arm64.config $c/arm64-none.config $c/lsl-alone.config $c/lsl-inline.config" ;;
+	arm64-none-off)	echo "$c/base.config $c/arm64.config $c/arm64-none.config $c/lsl-off.config" ;;
 	*)		die "unknown variant '$1' (one of: $VARIANTS)" ;;
 	esac
 }
