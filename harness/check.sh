@@ -224,7 +224,9 @@ vma_test()
 # must report as many results as it has tests: the kselftest's plan and
 # results match its TEST_F()s, and the guest's own lines are the
 # locktorture runs, the bench module, lslstat -i, lockdep's state where
-# the kernel has lockdep, and one per mm selftest binary.  SCRIPT
+# the kernel has lockdep, the pageblock owner's CPU hotplug, compaction
+# and invariant checks where it is built in, and one per mm selftest
+# binary.  SCRIPT
 # kselftest (the arm64 guests) runs the kselftests alone.
 guest_check()
 {
@@ -270,7 +272,7 @@ guest_check()
 		want_own=$((1 + 4 + $(find "$GUEST/$v/root/mm-selftests" -maxdepth 1 -type f | wc -l)))
 		! grep -q '^CONFIG_LOCKDEP=y' "$(out_dir "$v")/.config" || want_own=$((want_own + 1))
 		! grep -q '^CONFIG_PCP_PAGEBLOCK_OWNER=y' "$(out_dir "$v")/.config" ||
-			want_own=$((want_own + 2))
+			want_own=$((want_own + 3))
 	fi
 	[ $n = $want_own ] || ko "guest $t: $n results, $want_own expected (log: $result)"
 	console_clean "guest $script ($t)" "$LOGS/$script-$t.console"

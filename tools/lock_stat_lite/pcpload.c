@@ -11,6 +11,11 @@
  *	FAULTERS threads, each pinned to a CPU of its own, fault regions of
  *	MB MiB and hand them to one thread on another CPU, which unmaps
  *	them: pages allocated on some CPUs are freed on another;
+ *   pcpload hold MB FILE
+ *	fault MB MiB, each page filled with its own pattern, free every
+ *	other page, create FILE and wait until it is removed; then check
+ *	every page still held: owned pageblocks, half allocated, for
+ *	compaction to work on (the guest check);
  *   pcpload time COMMAND [ARGS...]
  *	run COMMAND and report its time.
  *
@@ -207,6 +212,41 @@ static int remote_load(int regions, long mb, int faulters)
 	return 0;
 }
 
+/* ----------------------------------------------------------------- hold */
+
+static int hold(long mb, const char *file)
+{
+	size_t bytes = (size_t)mb * 1024 * 1024, off;
+	char *p = fault_region(bytes);
+	long bad = 0;
+	FILE *f;
+
+	for (off = 0; off < bytes; off += page_size)
+		memset(p + off, (int)(off / page_size) | 1, page_size);
+	/* The odd pages go back to the owners' lists, the even ones stay. */
+	for (off = page_size; off < bytes; off += 2 * page_size)
+		if (madvise(p + off, page_size, MADV_DONTNEED))
+			die("madvise");
+	f = fopen(file, "w");
+	if (!f || fclose(f))
+		die(file);
+	while (!access(file, F_OK))
+		usleep(10000);
+	for (off = 0; off < bytes; off += 2 * page_size) {
+		unsigned char want = (unsigned char)((off / page_size) | 1);
+		size_t i;
+
+		for (i = 0; i < (size_t)page_size; i++)
+			if ((unsigned char)p[off + i] != want) {
+				bad++;
+				break;
+			}
+	}
+	if (bad)
+		fprintf(stderr, "pcpload: %ld held pages changed\n", bad);
+	return bad != 0;
+}
+
 static int run(char **argv)
 {
 	int status;
@@ -228,6 +268,7 @@ static int show_usage(void)
 	fprintf(stderr,
 		"usage: pcpload exits ROUNDS PROCS MB THREADS\n"
 		"       pcpload remote REGIONS MB FAULTERS\n"
+		"       pcpload hold MB FILE\n"
 		"       pcpload time COMMAND [ARGS...]\n");
 	return 2;
 }
@@ -245,6 +286,8 @@ int main(int argc, char **argv)
 		rc = exits(atoi(argv[2]), atoi(argv[3]), atol(argv[4]), atoi(argv[5]));
 	else if (!strcmp(argv[1], "remote") && argc == 5)
 		rc = remote_load(atoi(argv[2]), atol(argv[3]), atoi(argv[4]));
+	else if (!strcmp(argv[1], "hold") && argc == 4)
+		rc = hold(atol(argv[2]), argv[3]);
 	else if (!strcmp(argv[1], "time"))
 		rc = run(argv + 2);
 	else
