@@ -134,17 +134,22 @@ static void pick_cpus(struct kunit *test, int *a, int *b)
 /*
  * Allocate a whole owned block on CPU A and free all of it from CPU B: the
  * pages go back to A and merge there into one block, still A's; a drain
- * gives it to the zone whole and unowned.  Returns false, for another try,
- * when A's lists were drained while the pages came back: a drain that
- * takes part of a block disowns it, by design, and the rest of its pages
- * then stay where they are freed.  A merge that failed would leave the
- * block split and still A's.
+ * gives it to the zone whole and unowned.  Returns NULL, or for another
+ * try what got in the way, both by design:
+ * - A's lists were drained while the pages came back: a drain that takes
+ *   part of a block disowns it, and the rest of its pages then stay where
+ *   they are freed;
+ * - A's lock was busy when B freed a page: that page stays on B's lists
+ *   and the block stays A's, split.
+ * A merge that failed would leave the block split and still A's, with no
+ * busy free counted.
  */
-static bool alloc_on_a_free_on_b(struct kunit *test, int a, int b)
+static const char *alloc_on_a_free_on_b(struct kunit *test, int a, int b)
 {
 	struct owner_ctx *c = ctx_alloc(test);
 	enum pcp_owner_where where;
-	unsigned long whole;
+	unsigned long whole, busy;
+	const char *why = NULL;
 	struct page *head;
 
 	run_on(test, c, a, alloc_block_fn);
@@ -160,16 +165,22 @@ static bool alloc_on_a_free_on_b(struct kunit *test, int a, int b)
 	KUNIT_EXPECT_EQ(test, pcp_owner_block_where(head), PCP_OWNER_BLOCK_SPLIT);
 
 	whole = pcp_owner_whole_returns();
+	busy = pcp_owner_busy_frees();
 	run_on(test, c, b, free_pages_fn);
+	busy = pcp_owner_busy_frees() - busy;
 	where = pcp_owner_block_where(head);
-	kunit_info(test, "freed on cpu%d: block %s, owner %d\n", b,
+	kunit_info(test, "freed on cpu%d: block %s, owner %d, %lu busy frees\n", b,
 		   where == PCP_OWNER_BLOCK_ON_PCP ? "whole on its owner" :
 		   where == PCP_OWNER_BLOCK_IN_ZONE ? "whole in the zone" : "split",
-		   pcp_owner_of(head));
-	if (where == PCP_OWNER_BLOCK_SPLIT && pcp_owner_of(head) == -1) {
+		   pcp_owner_of(head), busy);
+	if (where == PCP_OWNER_BLOCK_SPLIT && pcp_owner_of(head) == -1)
+		why = "lists were drained";
+	else if (where == PCP_OWNER_BLOCK_SPLIT && busy)
+		why = "lock was busy";
+	if (why) {
 		free_rest(c);
 		drain_all_pages(page_zone(head));
-		return false;
+		return why;
 	}
 	if (where == PCP_OWNER_BLOCK_ON_PCP) {
 		KUNIT_EXPECT_EQ(test, pcp_owner_of(head), a);
@@ -184,20 +195,22 @@ static bool alloc_on_a_free_on_b(struct kunit *test, int a, int b)
 	KUNIT_EXPECT_EQ(test, pcp_owner_of(head), -1);
 	KUNIT_EXPECT_GT(test, pcp_owner_whole_returns(), whole);
 	free_rest(c);
-	return true;
+	return NULL;
 }
 
 static void test_alloc_on_a_free_on_b(struct kunit *test)
 {
+	const char *why;
 	int a, b, try;
 
 	pick_cpus(test, &a, &b);
 	for (try = 1; try <= 3; try++) {
-		if (alloc_on_a_free_on_b(test, a, b))
+		why = alloc_on_a_free_on_b(test, a, b);
+		if (!why)
 			return;
-		kunit_info(test, "try %d: cpu%d's lists were drained meanwhile\n", try, a);
+		kunit_info(test, "try %d: cpu%d's %s meanwhile\n", try, a, why);
 	}
-	KUNIT_FAIL(test, "cpu%d's lists were drained during each of 3 tries", a);
+	KUNIT_FAIL(test, "cpu%d's %s, or worse, during each of 3 tries", a, why);
 }
 
 /*
