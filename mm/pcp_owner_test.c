@@ -3,7 +3,8 @@
  * KUnit tests of per-CPU pageblock ownership (CONFIG_PCP_PAGEBLOCK_OWNER):
  * a pageblock allocated on one CPU and freed from another merges back
  * whole on its owner and goes to the zone whole and unowned; a CPU that
- * goes offline keeps no block and no page.
+ * goes offline keeps no block and no page; async compaction leaves an
+ * owned block alone and sync compaction disowns it.
  *
  * The suite runs at boot in make check's 4-CPU guest, which boots with
  * pcp_owner_min_cpus=1: below the default of 8 CPUs a node claims no
@@ -251,9 +252,42 @@ static void test_offline_cpu_gives_up_blocks(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, add_cpu(b), 0);
 }
 
+/*
+ * What compaction may do with an owned block: async compaction leaves it
+ * alone, as the pages migration frees would merge on the owner's lists
+ * where compaction never sees them; sync compaction disowns it and may go
+ * on.  Every page of the block is allocated, so no drain can disown it
+ * first.
+ */
+static void test_compaction_disowns_only_when_sync(struct kunit *test)
+{
+	struct owner_ctx *c = ctx_alloc(test);
+	struct page *head;
+	int a, b;
+
+	pick_cpus(test, &a, &b);
+	run_on(test, c, a, alloc_block_fn);
+	if (c->held < pageblock_nr_pages)
+		free_rest(c);
+	KUNIT_ASSERT_EQ(test, c->held, pageblock_nr_pages);
+	head = pfn_to_page(c->block);
+	KUNIT_ASSERT_EQ(test, pcp_owner_of(head), a);
+
+	KUNIT_EXPECT_FALSE_MSG(test, pcp_owner_compact(head, false, false),
+			       "async compaction may migrate from cpu%d's block", a);
+	KUNIT_EXPECT_EQ(test, pcp_owner_of(head), a);
+
+	KUNIT_EXPECT_TRUE(test, pcp_owner_compact(head, true, true));
+	KUNIT_EXPECT_EQ(test, pcp_owner_of(head), -1);
+	/* Unowned now: async compaction may take it too. */
+	KUNIT_EXPECT_TRUE(test, pcp_owner_compact(head, false, false));
+	free_rest(c);
+}
+
 static struct kunit_case pcp_owner_cases[] = {
 	KUNIT_CASE(test_alloc_on_a_free_on_b),
 	KUNIT_CASE(test_offline_cpu_gives_up_blocks),
+	KUNIT_CASE(test_compaction_disowns_only_when_sync),
 	{}
 };
 
